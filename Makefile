@@ -1,0 +1,58 @@
+# Coalition Posture Dashboard: `make run` serves it, `make test` checks everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+# Without bytecode caches every process recompiles pandas and streamlit (3x slower imports).
+unexport PYTHONDONTWRITEBYTECODE
+
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help run test lint format validate datapackage browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 to share it)
+	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+test: .venv/.synced browser ## Lint, check formatting and run every test (browser tests included)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: .venv/.synced ## ruff check only
+	$(PY) -m ruff check .
+
+format: .venv/.synced ## Reformat the code with ruff
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+validate: .venv/.synced ## Check the data against its contract
+	$(PY) -m posture validate
+
+datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
+	$(PY) -m posture datapackage
+
+browser: ## Install Debian's Chromium for the browser tests when missing (root only)
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium not found at $(CHROMIUM): browser tests will be skipped."; \
+		echo "Install it with: sudo apt-get install chromium"; \
+	fi
+
+clean: ## Remove the virtual environment, tools and test output
+	rm -rf .venv .tools test-results .pytest_cache .ruff_cache

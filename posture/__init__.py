@@ -1,0 +1,1 @@
+"""Coalition posture: loading, checking, transforming and charting the curated dataset."""

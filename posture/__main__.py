@@ -1,0 +1,7 @@
+"""Entry point for ``python -m posture``."""
+
+import sys
+
+from posture.cli import main
+
+sys.exit(main())

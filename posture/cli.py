@@ -1,0 +1,64 @@
+"""Command line: ``python -m posture validate | datapackage | readme``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from posture.io import DataValidationError, data_dir, read_dataset
+
+
+def _validate(args: argparse.Namespace) -> int:
+    directory = Path(args.data_dir) if args.data_dir else data_dir()
+    try:
+        dataset = read_dataset(directory)
+    except DataValidationError as err:
+        print(f"{directory}: {len(err.failures)} problem(s) found", file=sys.stderr)
+        print(err.report(), file=sys.stderr)
+        return 1
+    counts = dataset.row_counts()
+    print(f"OK: {len(counts)} tables, {sum(counts.values())} rows in {directory}")
+    return 0
+
+
+def _datapackage(args: argparse.Namespace) -> int:
+    from posture.datapackage import render_datapackage
+
+    directory = Path(args.data_dir) if args.data_dir else data_dir()
+    target = directory / "datapackage.json"
+    target.write_text(render_datapackage(directory), "utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from posture.docs import update_readme
+    from posture.io import REPO_ROOT
+
+    changed = update_readme(REPO_ROOT / "README.md", read_dataset(REPO_ROOT / "data"))
+    print("README.md updated" if changed else "README.md already current")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m posture", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check every table against the data contract")
+    validate.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
+    validate.set_defaults(func=_validate)
+
+    package = commands.add_parser("datapackage", help="write datapackage.json from the schemas")
+    package.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
+    package.set_defaults(func=_datapackage)
+    readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
+    readme.set_defaults(func=_readme)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,96 @@
+"""Generated README sections: the data contract and the coverage table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from posture.datapackage import table_fields
+from posture.io import TABLES, Dataset, foreign_keys, primary_key
+from posture.rules import ACTUAL_DATES
+
+MARKER = re.compile(r"(<!-- (?P<name>[a-z]+):start -->\n).*?(<!-- (?P=name):end -->)", re.DOTALL)
+
+
+def _constraint_text(field: dict) -> str:
+    c = field["constraints"]
+    parts = []
+    if "enum" in c:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "minimum" in c and "maximum" in c:
+        parts.append(f"{c['minimum']} to {c['maximum']}")
+    elif "minimum" in c:
+        parts.append(f"≥ {c['minimum']}")
+    if "maxLength" in c:
+        parts.append(f"≤ {c['maxLength']} characters")
+    if c.get("unique"):
+        parts.append("unique")
+    parts.append("required" if c["required"] else "may be empty")
+    return "; ".join(parts)
+
+
+def contract_markdown() -> str:
+    """One table per CSV: column, type, rule and description, straight from the schemas."""
+    out = []
+    for table in TABLES:
+        keys = ", ".join(f"`{k}`" for k in primary_key(table))
+        refs = "; ".join(
+            f"`{col}` → `{target}.{target_col}`"
+            for col, (target, target_col) in foreign_keys(table).items()
+        )
+        out.append(f"**`{table}.csv`** (key: {keys}{'; references: ' + refs if refs else ''})\n")
+        out.append("| column | type | rule | meaning |\n|---|---|---|---|")
+        for field in table_fields(table):
+            description = field["description"].replace("|", "\\|")
+            rule = _constraint_text(field).replace("|", "\\|")
+            out.append(f"| `{field['name']}` | {field['type']} | {rule} | {description} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def coverage_markdown(dataset: Dataset) -> str:
+    """Rows and date range per table, plus the newest source."""
+    lines = ["| table | rows | dates covered |", "|---|---:|---|"]
+    date_columns = {**{t: c for t, (c, _) in ACTUAL_DATES.items()}}
+    for table in TABLES:
+        frame = dataset.table(table)
+        column = date_columns.get(table)
+        if column:
+            dates = frame[column].dropna()
+            span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "—"
+        else:
+            span = "—"
+        lines.append(f"| `{table}` | {len(frame):,} | {span} |")
+    newest = dataset.newest_source
+    lines.append("")
+    lines.append(
+        f"Newest source: published {newest:%Y-%m-%d}. Dates include planned deadlines "
+        "(rows of kind `planned`), which may lie after the newest source."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_sections(text: str, sections: dict[str, str]) -> str:
+    """Replace each ``<!-- name:start -->...<!-- name:end -->`` block with fresh content."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name")
+        if name not in sections:
+            return match.group(0)
+        return f"{match.group(1)}{sections[name]}{match.group(3)}"
+
+    return MARKER.sub(replace, text)
+
+
+def readme_sections(dataset: Dataset) -> dict[str, str]:
+    """The generated sections of README.md."""
+    return {"contract": contract_markdown(), "coverage": coverage_markdown(dataset)}
+
+
+def update_readme(path: Path, dataset: Dataset) -> bool:
+    """Rewrite the generated sections of ``path``; return True when it changed."""
+    old = path.read_text("utf-8")
+    new = render_sections(old, readme_sections(dataset))
+    if new != old:
+        path.write_text(new, "utf-8")
+    return new != old

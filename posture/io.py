@@ -1,0 +1,302 @@
+"""Read the CSV tables, validate them against the schemas and return one typed dataset."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas import SCHEMAS, TABLE_MODULES
+from schemas._common import DATAFRAME_CHECK_COLUMNS
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR_ENV = "POSTURE_DATA_DIR"
+TABLES = list(SCHEMAS)
+
+
+def data_dir() -> Path:
+    """Return the data directory: ``$POSTURE_DATA_DIR`` if set, else the repo's ``data/``."""
+    return Path(os.environ.get(DATA_DIR_ENV) or REPO_ROOT / "data")
+
+
+@dataclass(frozen=True, order=True)
+class Failure:
+    """One broken rule: where it is, which rule, and the offending value."""
+
+    file: str
+    line: int | None
+    column: str | None
+    rule: str
+    value: str
+    hint: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        column = f" column {self.column!r}" if self.column else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{column} breaks {self.rule}: {self.value}{hint}"
+
+
+class DataValidationError(Exception):
+    """The data directory does not satisfy the data contract; ``failures`` says where and why."""
+
+    def __init__(self, failures: list[Failure]):
+        self.failures = sorted(failures, key=lambda f: (f.file, f.line or 0, f.column or ""))
+        super().__init__(f"{len(self.failures)} problem(s) in the data:\n" + self.report())
+
+    def report(self) -> str:
+        """One line per failure, ready to print."""
+        return "\n".join(str(f) for f in self.failures)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every validated table, with date columns parsed."""
+
+    sources: pd.DataFrame
+    troop_levels: pd.DataFrame
+    bases: pd.DataFrame
+    base_events: pd.DataFrame
+    nations: pd.DataFrame
+    contributions: pd.DataFrame
+    incidents: pd.DataFrame
+    attack_counts: pd.DataFrame
+    milestones: pd.DataFrame
+    data_dir: str = ""
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return the table called ``name``."""
+        if name not in TABLES:
+            raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
+        return getattr(self, name)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {name: len(self.table(name)) for name in TABLES}
+
+    @property
+    def newest_source(self) -> pd.Timestamp:
+        """The most recent date any source was published (or read, if none shows a date)."""
+        published = self.sources["published"].dropna()
+        return published.max() if len(published) else self.sources["accessed"].max()
+
+
+@dataclass
+class RawTable:
+    """A parsed CSV before validation: text cells and the file line each record starts on."""
+
+    frame: pd.DataFrame
+    lines: list[int]
+
+
+def date_columns(table: str) -> list[str]:
+    """Columns of ``table`` that hold YYYY-MM-DD dates."""
+    columns = SCHEMAS[table].to_schema().columns
+    return [name for name, col in columns.items() if (col.metadata or {}).get("format") == "date"]
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_csv(path: Path, name: str) -> tuple[RawTable | None, list[Failure]]:
+    """Parse one CSV file into text cells, reporting problems the schema cannot see."""
+    file = path.name
+    if not path.is_file():
+        return None, [Failure(file, None, None, "file_exists", "missing", f"expected {path}")]
+    data = path.read_bytes()
+    try:
+        # utf-8-sig accepts (and drops) a byte-order mark written by spreadsheet programs.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = _line_of_offset(data, err.start)
+        bad = data[err.start : err.start + 4]
+        hint = "save the file as UTF-8"
+        return None, [Failure(file, line, None, "utf8_encoding", repr(bad), hint)]
+    if not text.strip():
+        return None, [Failure(file, None, None, "not_empty", "empty file", "add a header row")]
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    failures: list[Failure] = []
+    start = 1
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        failures.append(Failure(file, start, None, "csv_syntax", str(err), "check quotes"))
+        return None, failures
+
+    header, rows, lines = records[0], records[1:], lines[1:]
+    expected = list(SCHEMAS[name].to_schema().columns)
+    if len(header) == 1 and len(expected) > 1 and ";" in header[0]:
+        hint = "the file is separated by semicolons; use commas"
+        return None, [Failure(file, 1, None, "comma_separated", header[0][:80], hint)]
+    width = len(header)
+    for record, line in zip(rows, lines, strict=True):
+        if len(record) != width:
+            value = f"{len(record)} fields, header has {width}"
+            failures.append(Failure(file, line, None, "field_count", value, "check commas"))
+    if failures:
+        return None, failures
+    if not rows:
+        return None, [Failure(file, None, None, "has_rows", "header only", "add data rows")]
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame = frame.mask(frame == "")
+    return RawTable(frame, lines), []
+
+
+def _schema_failures(
+    err: pa.errors.SchemaErrors, file: str, lines: list[int], expected: list[str]
+) -> list[Failure]:
+    cases = err.failure_cases
+    failures: set[Failure] = set()
+    for case in cases.itertuples(index=False):
+        check, column, value = str(case.check), case.column, case.failure_case
+        if isinstance(value, str) and value.startswith("TypeError("):
+            continue
+        index = case.index
+        row = int(index) if index is not None and not pd.isna(index) else None
+        line = lines[row] if row is not None else None
+        hint = ""
+        if check == "column_in_schema":
+            hint = "not a column of this table; columns are: " + ", ".join(expected)
+            column, value = str(value), "unexpected column"
+        elif check == "column_in_dataframe":
+            hint = "add this column to the header"
+            column, value = str(value), "missing column"
+        elif case.schema_context == "DataFrameSchema":
+            # pandera repeats a failing dataframe check once per column: report it once,
+            # showing the cells the rule is about.
+            shown = DATAFRAME_CHECK_COLUMNS.get(check, [])
+            column = ", ".join(shown) or None
+            if row is not None and shown:
+                frame = err.data
+                value = "; ".join(f"{c}={_show(frame.iloc[row][c])}" for c in shown if c in frame)
+        failures.add(Failure(file, line, column, check, _show(value), hint))
+    return sorted(failures, key=lambda f: (f.line or 0, f.column or "", f.rule))
+
+
+def _show(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "empty"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _numeric_columns(name: str) -> dict[str, str]:
+    columns = SCHEMAS[name].to_schema().columns
+    kinds = {}
+    for column, spec in columns.items():
+        dtype = str(spec.dtype).lower()
+        if "int" in dtype:
+            kinds[column] = "integer"
+        elif "float" in dtype:
+            kinds[column] = "number"
+    return kinds
+
+
+def _coerce_numbers(
+    name: str, frame: pd.DataFrame, file: str, lines: list[int]
+) -> tuple[pd.DataFrame, list[Failure]]:
+    """Turn numeric columns into numbers, reporting (and blanking) cells that are not numbers.
+
+    Doing this before pandera lets every other rule run on the rest of the column, so one
+    typo does not hide the other problems.
+    """
+    failures = []
+    frame = frame.copy()
+    for column, kind in _numeric_columns(name).items():
+        if column not in frame:
+            continue
+        text = frame[column]
+        numbers = pd.to_numeric(text.str.strip(), errors="coerce")
+        bad = text.notna() & numbers.isna()
+        if kind == "integer":
+            bad |= numbers.notna() & (numbers % 1 != 0)
+        for index in frame.index[bad]:
+            hint = "write a whole number without separators" if kind == "integer" else ""
+            failures.append(Failure(file, lines[index], column, kind, _show(text[index]), hint))
+        numbers = numbers.mask(bad)
+        frame[column] = numbers.astype("Int64") if kind == "integer" else numbers
+    return frame, failures
+
+
+def validate_table(
+    name: str, raw: RawTable, file: str
+) -> tuple[pd.DataFrame | None, list[Failure]]:
+    """Validate one parsed table with its schema, collecting every failure."""
+    schema = SCHEMAS[name]
+    expected = list(schema.to_schema().columns)
+    frame, failures = _coerce_numbers(name, raw.frame, file, raw.lines)
+    blanked = {(f.line, f.column) for f in failures}
+    try:
+        frame = schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        found = _schema_failures(err, file, raw.lines, expected)
+        failures += [f for f in found if (f.line, f.column) not in blanked]
+    return (None if failures else frame), failures
+
+
+def read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
+    """Read and validate one table on its own (no cross-table rules); raise on failure."""
+    path = (directory or data_dir()) / f"{name}.csv"
+    raw, failures = parse_csv(path, name)
+    frame = None
+    if raw is not None:
+        frame, failures = validate_table(name, raw, path.name)
+    if failures or frame is None:
+        raise DataValidationError(failures)
+    return _typed(name, frame)
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in date_columns(name):
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    return frame.reset_index(drop=True)
+
+
+def read_dataset(directory: Path | str | None = None) -> Dataset:
+    """Read, validate and cross-check every table; raise ``DataValidationError`` on problems."""
+    from posture.rules import cross_table_failures
+
+    directory = Path(directory) if directory else data_dir()
+    frames: dict[str, pd.DataFrame] = {}
+    lines: dict[str, list[int]] = {}
+    failures: list[Failure] = []
+    for name in TABLES:
+        path = directory / f"{name}.csv"
+        raw, parse_failures = parse_csv(path, name)
+        failures += parse_failures
+        if raw is None:
+            continue
+        frame, table_failures = validate_table(name, raw, path.name)
+        failures += table_failures
+        if frame is not None:
+            frames[name] = _typed(name, frame)
+            lines[name] = raw.lines
+    # Cross-table rules run on every table that passed its own checks.
+    failures += cross_table_failures(frames, lines)
+    if failures:
+        raise DataValidationError(failures)
+    return Dataset(**frames, data_dir=str(directory))
+
+
+def primary_key(table: str) -> list[str]:
+    """Columns that identify a row of ``table``."""
+    return list(TABLE_MODULES[table].PRIMARY_KEY)
+
+
+def foreign_keys(table: str) -> dict[str, tuple[str, str]]:
+    """Column -> (table, column) it refers to."""
+    return dict(TABLE_MODULES[table].FOREIGN_KEYS)

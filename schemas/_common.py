@@ -1,0 +1,123 @@
+"""Shared vocabularies, field builders and checks for the table schemas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+QUOTE_MAX = 300
+
+TROOP_COUNTRIES = ["Iraq", "Syria"]
+BASE_COUNTRIES = ["Iraq", "Syria", "Jordan", "Kuwait"]
+INCIDENT_COUNTRIES = ["Iraq", "Syria", "Jordan"]
+COUNT_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Iraq, Syria and Jordan"]
+MILESTONE_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Jordan", "Region"]
+QUALIFIERS = ["about", "exact", "at_least", "at_most", "fewer_than", "more_than", "range"]
+
+# Generous boxes around each country's territory; a point outside its box is a typo or a swap.
+COUNTRY_BOUNDS = {
+    "Iraq": {"lat": (29.0, 37.5), "lon": (38.7, 48.8)},
+    "Syria": {"lat": (32.3, 37.4), "lon": (35.6, 42.5)},
+    "Jordan": {"lat": (29.1, 33.4), "lon": (34.9, 39.4)},
+    "Kuwait": {"lat": (28.5, 30.2), "lon": (46.5, 48.5)},
+}
+
+# Cells shown in error reports for each table-wide (dataframe) check.
+DATAFRAME_CHECK_COLUMNS = {
+    "low_le_best_le_high": ["low", "best", "high"],
+    "best_given_unless_range": ["qualifier", "low", "best", "high"],
+    "point_inside_country": ["country", "latitude", "longitude"],
+    "latitude_and_longitude_together": ["latitude", "longitude"],
+    "coordinates_with_precision": ["latitude", "longitude", "location_precision"],
+    "qualifier_with_figure": ["qualifier", "low", "best", "high"],
+    "published_not_after_accessed": ["published", "accessed"],
+    "period_start_not_after_end": ["period_start", "period_end"],
+}
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse ``YYYY-MM-DD`` strings; anything else (including 2024-02-30) becomes NaT."""
+    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+
+
+def real_date(values: pd.Series) -> pd.Series:
+    """True where a date cell is empty or a real calendar date."""
+    return values.isna() | parse_dates(values).notna()
+
+
+def date_field(description: str, *, nullable: bool = False, title: str | None = None):
+    """A ``YYYY-MM-DD`` text column; the loader turns it into a datetime after validation."""
+    return pa.Field(
+        str_matches=DATE_PATTERN,
+        nullable=nullable,
+        description=description,
+        title=title,
+        metadata={"format": "date"},
+    )
+
+
+def enum_field(values: list[str], description: str, *, nullable: bool = False):
+    """A text column restricted to ``values``."""
+    return pa.Field(isin=values, nullable=nullable, description=description)
+
+
+def count_field(description: str, *, nullable: bool = True):
+    """A non-negative integer column; empty means unknown, never zero."""
+    return pa.Field(ge=0, nullable=nullable, description=description)
+
+
+def source_field():
+    """The ``source_id`` column every fact table carries."""
+    return pa.Field(
+        str_matches=SLUG_PATTERN,
+        description="Identifier of the supporting source in sources.csv.",
+    )
+
+
+def quote_field():
+    """The ``quote`` column: the exact supporting words from the source."""
+    return pa.Field(
+        str_length={"min_value": 1, "max_value": QUOTE_MAX},
+        description=f"Exact supporting words from the source (1 to {QUOTE_MAX} characters).",
+    )
+
+
+def note_field():
+    """A free-text curator's note."""
+    return pa.Field(
+        nullable=True, description="Curator's note: counting method, caveats, date resolution."
+    )
+
+
+def range_ordered(df: pd.DataFrame) -> pd.Series:
+    """True where ``low <= best <= high`` for the cells that are present."""
+    low, best, high = df["low"], df["best"], df["high"]
+    ok = pd.Series(True, index=df.index)
+    ok &= ~(low.notna() & best.notna() & (low > best)).astype(bool)
+    ok &= ~(best.notna() & high.notna() & (best > high)).astype(bool)
+    ok &= ~(low.notna() & high.notna() & (low > high)).astype(bool)
+    return ok
+
+
+def best_present(df: pd.DataFrame) -> pd.Series:
+    """True where ``best`` is given, or the row is a pure range with both ends given."""
+    pure_range = (df["qualifier"] == "range") & df["low"].notna() & df["high"].notna()
+    return (df["best"].notna() | pure_range).astype(bool)
+
+
+def inside_country(df: pd.DataFrame, country_col: str = "country") -> pd.Series:
+    """True where the point is empty or inside its country's bounding box."""
+    ok = pd.Series(True, index=df.index)
+    for country, box in COUNTRY_BOUNDS.items():
+        rows = (df[country_col] == country) & df["latitude"].notna() & df["longitude"].notna()
+        lat_ok = df["latitude"].between(*box["lat"])
+        lon_ok = df["longitude"].between(*box["lon"])
+        ok &= ~(rows & ~(lat_ok & lon_ok)).fillna(False).astype(bool)
+    return ok
+
+
+def no_surrounding_space(values: pd.Series) -> pd.Series:
+    """True where a text cell is empty or has no leading or trailing white space."""
+    return values.isna() | (values == values.str.strip())

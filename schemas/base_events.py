@@ -1,0 +1,51 @@
+"""Schema of base_events.csv: dated changes in a base's status, actual or planned."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import date_field, enum_field, note_field, quote_field, real_date, source_field
+
+EVENTS = [
+    "established",
+    "presence_reported",
+    "expanded",
+    "reduced",
+    "withdrawal_announced",
+    "handed_over",
+    "vacated",
+    "retained",
+    "reoccupied",
+]
+EVENT_KINDS = ["actual", "planned"]
+
+PRIMARY_KEY = ["base_id", "date", "event", "kind", "source_id"]
+FOREIGN_KEYS = {"base_id": ("bases", "base_id"), "source_id": ("sources", "source_id")}
+
+
+class BaseEventSchema(pa.DataFrameModel):
+    """One event in a base's life."""
+
+    base_id: Series[str] = pa.Field(description="The base, as base_id in bases.csv.")
+    date: Series[str] = date_field("Date of the event or, for plans, the planned date.")
+    event: Series[str] = enum_field(
+        EVENTS,
+        "established, presence_reported, expanded, reduced, withdrawal_announced, handed_over, "
+        "vacated, retained or reoccupied.",
+    )
+    kind: Series[str] = enum_field(EVENT_KINDS, "actual (reported as done) or planned.")
+    source_id: Series[str] = source_field()
+    quote: Series[str] = quote_field()
+    note: Series[str] = note_field()
+
+    @pa.check("date", name="real_date")
+    def _real_date(cls, values: Series[str]) -> Series[bool]:
+        return real_date(values)
+
+    class Config:
+        name = "base_events"
+        description = "Dated events in the life of each base, actual or planned."
+        strict = True
+        coerce = True
+        unique = PRIMARY_KEY

@@ -1,0 +1,67 @@
+"""Schema of contributions.csv: a nation's dated deployment, role and size."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import (
+    QUALIFIERS,
+    count_field,
+    date_field,
+    enum_field,
+    note_field,
+    quote_field,
+    range_ordered,
+    real_date,
+    source_field,
+)
+
+DEPLOYED_TO = ["Iraq", "Syria", "Kuwait", "Jordan"]
+MISSIONS = ["OIR", "NMI", "bilateral"]
+
+PRIMARY_KEY = ["iso3", "deployed_to", "mission", "as_of", "source_id", "role"]
+FOREIGN_KEYS = {"iso3": ("nations", "iso3"), "source_id": ("sources", "source_id")}
+
+
+class ContributionSchema(pa.DataFrameModel):
+    """One dated contribution by one nation."""
+
+    iso3: Series[str] = pa.Field(description="The nation, as iso3 in nations.csv.")
+    deployed_to: Series[str] = enum_field(DEPLOYED_TO, "Country the personnel are in.")
+    mission: Series[str] = enum_field(
+        MISSIONS,
+        "OIR (Operation Inherent Resolve), NMI (NATO Mission Iraq) or bilateral.",
+    )
+    role: Series[str] = pa.Field(description="What the personnel do, in a few words.")
+    as_of: Series[str] = date_field("Date the contribution is reported for (YYYY-MM-DD).")
+    low: Series[pd.Int64Dtype] = count_field("Lower end of a personnel range; empty if none.")
+    best: Series[pd.Int64Dtype] = count_field("Personnel figure the source gives; empty if none.")
+    high: Series[pd.Int64Dtype] = count_field("Upper end of a personnel range; empty if none.")
+    qualifier: Series[str] = enum_field(
+        QUALIFIERS, "How the source qualifies the figure; empty without a figure.", nullable=True
+    )
+    source_id: Series[str] = source_field()
+    quote: Series[str] = quote_field()
+    note: Series[str] = note_field()
+
+    @pa.check("as_of", name="real_date")
+    def _real_date(cls, values: Series[str]) -> Series[bool]:
+        return real_date(values)
+
+    @pa.dataframe_check(name="low_le_best_le_high")
+    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return range_ordered(df)
+
+    @pa.dataframe_check(name="qualifier_with_figure")
+    def _qualified(cls, df: pd.DataFrame) -> Series[bool]:
+        has_figure = df["low"].notna() | df["best"].notna() | df["high"].notna()
+        return (has_figure == df["qualifier"].notna()).astype(bool)
+
+    class Config:
+        name = "contributions"
+        description = "Dated contributions of personnel by nation, mission and deployment country."
+        strict = True
+        coerce = True
+        unique = PRIMARY_KEY

@@ -1,0 +1,65 @@
+"""Schema of milestones.csv: agreements, deadlines, drawdowns and other dated turning points."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import (
+    MILESTONE_COUNTRIES,
+    SLUG_PATTERN,
+    date_field,
+    enum_field,
+    no_surrounding_space,
+    note_field,
+    quote_field,
+    real_date,
+    source_field,
+)
+
+MILESTONE_KINDS = ["agreement", "deadline", "drawdown", "announcement", "attack", "other"]
+MILESTONE_STATUSES = ["actual", "planned"]
+
+PRIMARY_KEY = ["milestone_id"]
+FOREIGN_KEYS = {
+    "source_id": ("sources", "source_id"),
+    "fulfils": ("milestones", "milestone_id"),
+}
+
+
+class MilestoneSchema(pa.DataFrameModel):
+    """One dated milestone, actual or planned."""
+
+    milestone_id: Series[str] = pa.Field(
+        unique=True, str_matches=SLUG_PATTERN, description="Unique slug."
+    )
+    date: Series[str] = date_field("Date it happened or, for plans, the deadline.")
+    title: Series[str] = pa.Field(
+        str_length={"min_value": 1, "max_value": 90}, description="Short label shown on charts."
+    )
+    kind: Series[str] = enum_field(
+        MILESTONE_KINDS, "agreement, deadline, drawdown, announcement, attack or other."
+    )
+    status: Series[str] = enum_field(MILESTONE_STATUSES, "actual or planned.")
+    country: Series[str] = enum_field(MILESTONE_COUNTRIES, "Where it applies.")
+    fulfils: Series[str] = pa.Field(
+        nullable=True,
+        description="For an actual milestone that carries out a planned one: that one's id.",
+    )
+    source_id: Series[str] = source_field()
+    quote: Series[str] = quote_field()
+    note: Series[str] = note_field()
+
+    @pa.check("date", name="real_date")
+    def _real_date(cls, values: Series[str]) -> Series[bool]:
+        return real_date(values)
+
+    @pa.check("title", name="no_surrounding_space")
+    def _trimmed(cls, values: Series[str]) -> Series[bool]:
+        return no_surrounding_space(values)
+
+    class Config:
+        name = "milestones"
+        description = "Dated milestones of the campaign and the transition, actual and planned."
+        strict = True
+        coerce = True

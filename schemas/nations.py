@@ -1,0 +1,24 @@
+"""Schema of nations.csv: countries that contributed personnel."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+PRIMARY_KEY = ["iso3"]
+FOREIGN_KEYS: dict[str, tuple[str, str]] = {}
+
+
+class NationSchema(pa.DataFrameModel):
+    """One contributing nation."""
+
+    iso3: Series[str] = pa.Field(
+        unique=True, str_matches=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code."
+    )
+    name: Series[str] = pa.Field(unique=True, description="Short English name.")
+
+    class Config:
+        name = "nations"
+        description = "Nations with personnel in the coalition or NATO Mission Iraq."
+        strict = True
+        coerce = True

@@ -1,0 +1,79 @@
+"""Schema of troop_levels.csv: troop numbers per country and date, as low/best/high."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import (
+    QUALIFIERS,
+    TROOP_COUNTRIES,
+    best_present,
+    count_field,
+    date_field,
+    enum_field,
+    note_field,
+    quote_field,
+    range_ordered,
+    real_date,
+    source_field,
+)
+
+FORCES = ["us", "partners", "all"]
+LEVEL_KINDS = ["official", "reported", "planned"]
+
+PRIMARY_KEY = ["country", "force", "as_of", "kind", "source_id", "best"]
+FOREIGN_KEYS = {"source_id": ("sources", "source_id")}
+
+
+class TroopLevelSchema(pa.DataFrameModel):
+    """One reported, official or planned troop level."""
+
+    country: Series[str] = enum_field(TROOP_COUNTRIES, "Country the troops are in: Iraq or Syria.")
+    force: Series[str] = enum_field(
+        FORCES, "Whose troops: us (United States), partners (non-US coalition) or all."
+    )
+    as_of: Series[str] = date_field(
+        "Date the figure describes (YYYY-MM-DD); for plans, the target date."
+    )
+    low: Series[pd.Int64Dtype] = count_field(
+        "Lower end of the range the source gives; empty if none."
+    )
+    best: Series[pd.Int64Dtype] = count_field(
+        "The figure the source gives; empty only for a pure range (qualifier range)."
+    )
+    high: Series[pd.Int64Dtype] = count_field(
+        "Upper end of the range the source gives; empty if none."
+    )
+    qualifier: Series[str] = enum_field(
+        QUALIFIERS,
+        "How the source qualifies the figure: about, exact, at_least, at_most, fewer_than, "
+        "more_than or range.",
+    )
+    kind: Series[str] = enum_field(
+        LEVEL_KINDS,
+        "official (on-record government figure), reported (press, unnamed officials) or planned.",
+    )
+    source_id: Series[str] = source_field()
+    quote: Series[str] = quote_field()
+    note: Series[str] = note_field()
+
+    @pa.check("as_of", name="real_date")
+    def _real_date(cls, values: Series[str]) -> Series[bool]:
+        return real_date(values)
+
+    @pa.dataframe_check(name="low_le_best_le_high")
+    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return range_ordered(df)
+
+    @pa.dataframe_check(name="best_given_unless_range")
+    def _best(cls, df: pd.DataFrame) -> Series[bool]:
+        return best_present(df)
+
+    class Config:
+        name = "troop_levels"
+        description = "Troop levels in Iraq and Syria with their uncertainty and source."
+        strict = True
+        coerce = True
+        unique = PRIMARY_KEY
