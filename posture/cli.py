@@ -1,4 +1,4 @@
-"""Command line: ``python -m posture validate | datapackage | readme``."""
+"""Command line: ``python -m posture validate | diff | datapackage | readme``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def _datapackage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from posture.diff import diff_dirs, format_diff
+
+    for directory in (args.old_dir, args.new_dir):
+        if not Path(directory).is_dir():
+            print(f"not a directory: {directory}", file=sys.stderr)
+            return 2
+    print(format_diff(diff_dirs(Path(args.old_dir), Path(args.new_dir)), detail=not args.summary))
+    return 0
+
+
 def _readme(args: argparse.Namespace) -> int:
     from posture.docs import update_readme
     from posture.io import REPO_ROOT
@@ -53,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     package = commands.add_parser("datapackage", help="write datapackage.json from the schemas")
     package.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
     package.set_defaults(func=_datapackage)
+    diff = commands.add_parser("diff", help="rows added, removed and changed per table")
+    diff.add_argument("old_dir", help="the data directory before the change")
+    diff.add_argument("new_dir", help="the data directory after the change")
+    diff.add_argument("--summary", action="store_true", help="one line per table")
+    diff.set_defaults(func=_diff)
+
     readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
     readme.set_defaults(func=_readme)
     return parser
