@@ -13,11 +13,23 @@ st.set_page_config(
     layout="wide",
 )
 
+
+def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
+    # Absolute paths: AppTest and `streamlit run` from any directory resolve the same page.
+    return st.Page(str(PAGES / file), title=title, icon=f":material/{icon}:", default=default)
+
+
 navigation = st.navigation(
     [
-        st.Page(
-            str(PAGES / "overview.py"), title="Overview", icon=":material/dashboard:", default=True
-        ),
+        page("overview.py", "Overview", "dashboard", default=True),
+        page("troops.py", "Troops", "groups"),
+        page("bases.py", "Bases", "map"),
+        page("nations.py", "Nations", "flag"),
+        page("incidents.py", "Incidents", "crisis_alert"),
+        page("compare.py", "Iraq vs Syria", "compare"),
+        page("plans.py", "Plans vs reality", "checklist"),
+        page("data.py", "Data", "table_view"),
+        page("sources.py", "Sources & method", "menu_book"),
     ]
 )
 navigation.run()

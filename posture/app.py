@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from posture import export, transforms
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 COUNTRY_CHOICES = ["Both", "Iraq", "Syria"]
+FIRST_DATE = date(2014, 1, 1)
 COUNTRY_HELP = (
     "Both also keeps rows in Jordan and Kuwait (for example Tower 22), which support the "
     "Iraq and Syria missions."
@@ -68,43 +71,101 @@ def dataset_or_stop() -> Dataset:
         st.stop()
 
 
-def _from_url(key: str, parse, default) -> None:
-    """Seed a widget's state from the URL the first time a session sees it.
+def _seed(key: str, parse, default) -> None:
+    """Give a widget its starting value: kept from another page, else the URL, else default.
 
     ``parse`` turns the URL's values into a widget value or raises ValueError; a bad value
     falls back to ``default`` with a notice instead of an exception.
     """
     if key in st.session_state:
         return
+    shadow = f"_kept_{key}"
+    if shadow in st.session_state:
+        st.session_state[key] = st.session_state[shadow]
+        return
     values = st.query_params.get_all(key)
     if not values:
+        st.session_state[key] = default
         return
     try:
         st.session_state[key] = parse(values)
     except (ValueError, TypeError):
-        shown = ", ".join(values)
+        shown = "&".join(f"{key}={v}" for v in values)
         st.session_state.setdefault("url_notices", []).append(
-            f"Ignored ?{key}={shown}: not a valid value; showing the default instead."
+            f"Ignored ?{shown}: not a valid value here; showing the default instead."
         )
         st.session_state[key] = default
 
 
-def _to_url(key: str, value: object, default: object, encode=str) -> None:
-    """Write a widget's value to the URL (and drop it when it is the default)."""
+def _publish(key: str, value: object, default: object, encode) -> None:
+    """Remember a widget's value across pages and write it to the URL (unless default)."""
+    st.session_state[f"_kept_{key}"] = value
     if value == default or value is None:
         if key in st.query_params:
             del st.query_params[key]
-    else:
-        encoded = encode(value)
-        if st.query_params.get_all(key) != (encoded if isinstance(encoded, list) else [encoded]):
-            st.query_params[key] = encoded
+        return
+    encoded = encode(value)
+    wanted = encoded if isinstance(encoded, list) else [encoded]
+    if st.query_params.get_all(key) != wanted:
+        st.query_params[key] = encoded
 
 
-def _one_of(options: list[str]):
-    def parse(values: list[str]) -> str:
-        if len(values) != 1 or values[0] not in options:
+def bound(widget, key: str, *, parse, default, encode=str, **kwargs):
+    """Draw ``widget`` (an ``st`` widget function) with its value kept in the URL as ``?key=``."""
+    _seed(key, parse, default)
+    value = widget(key=key, **kwargs)
+    _publish(key, value, default, encode)
+    return value
+
+
+def one_of(options: list):
+    """URL parser for a single choice among ``options`` (compared as text)."""
+    by_text = {str(o): o for o in options}
+
+    def parse(values: list[str]):
+        if len(values) != 1 or values[0] not in by_text:
             raise ValueError(values)
-        return values[0]
+        return by_text[values[0]]
+
+    return parse
+
+
+def some_of(options: list):
+    """URL parser for a multiselect: every value must be an option."""
+    by_text = {str(o): o for o in options}
+
+    def parse(values: list[str]):
+        if any(v not in by_text for v in values):
+            raise ValueError(values)
+        return [by_text[v] for v in dict.fromkeys(values)]
+
+    return parse
+
+
+def date_in(low: date, high: date):
+    """URL parser for one ISO date within [low, high]."""
+
+    def parse(values: list[str]) -> date:
+        if len(values) != 1:
+            raise ValueError(values)
+        value = date.fromisoformat(values[0])
+        if not low <= value <= high:
+            raise ValueError(values)
+        return value
+
+    return parse
+
+
+def date_range_in(low: date, high: date):
+    """URL parser for two ISO dates (start, end) within [low, high], start not after end."""
+
+    def parse(values: list[str]) -> tuple[date, date]:
+        if len(values) != 2:
+            raise ValueError(values)
+        start, end = (date.fromisoformat(v) for v in values)
+        if not low <= start <= end <= high:
+            raise ValueError(values)
+        return (start, end)
 
     return parse
 
@@ -112,32 +173,36 @@ def _one_of(options: list[str]):
 def url_notices() -> None:
     """Show (once) the notices about URL parameters that were ignored."""
     for notice in st.session_state.pop("url_notices", []):
-        st.sidebar.warning(notice, icon=":material/link_off:")
-
-
-def _keep(key: str) -> None:
-    """Carry a shared widget's value across page switches.
-
-    Streamlit forgets a widget's state when a run does not draw it; a shadow copy under
-    another key survives and seeds the widget on the next page.
-    """
-    shadow = f"_kept_{key}"
-    if key not in st.session_state and shadow in st.session_state:
-        st.session_state[key] = st.session_state[shadow]
-
-
-def _remember(key: str, value: object) -> None:
-    st.session_state[f"_kept_{key}"] = value
+        st.warning(notice, icon=":material/link_off:")
 
 
 def country_filter() -> str:
     """The shared sidebar country filter, kept in the URL as ``?country=``."""
-    _keep("country")
-    _from_url("country", _one_of(COUNTRY_CHOICES), COUNTRY_CHOICES[0])
-    choice = st.sidebar.radio("Country", COUNTRY_CHOICES, key="country", help=COUNTRY_HELP)
-    _remember("country", choice)
-    _to_url("country", choice, COUNTRY_CHOICES[0])
-    return choice
+    return bound(
+        st.sidebar.radio,
+        "country",
+        parse=one_of(COUNTRY_CHOICES),
+        default=COUNTRY_CHOICES[0],
+        label="Country",
+        options=COUNTRY_CHOICES,
+        help=COUNTRY_HELP,
+    )
+
+
+def date_filter(first: date, last: date) -> tuple[date, date]:
+    """The shared sidebar date range, kept in the URL as ``?dates=START&dates=END``."""
+    return bound(
+        st.sidebar.slider,
+        "dates",
+        parse=date_range_in(first, last),
+        default=(first, last),
+        encode=lambda v: [v[0].isoformat(), v[1].isoformat()],
+        label="Dates",
+        min_value=first,
+        max_value=last,
+        format="YYYY-MM-DD",
+        help="Rows dated in this range. The latest date is the newest dated fact in the data.",
+    )
 
 
 @dataclass(frozen=True)
@@ -146,6 +211,9 @@ class PageContext:
 
     dataset: Dataset
     country: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    latest: pd.Timestamp
 
     @property
     def countries(self) -> list[str] | None:
@@ -156,6 +224,10 @@ class PageContext:
     def troop_countries(self) -> list[str]:
         """Countries that have troop lines for the current choice."""
         return chart_countries(self.country)
+
+    def table(self, name: str, search: str | None = None) -> pd.DataFrame:
+        """A table filtered by the shared country and date filters."""
+        return export.filter_table(self.dataset, name, self.countries, self.start, self.end, search)
 
 
 def page_setup() -> PageContext:
@@ -169,9 +241,41 @@ def page_setup() -> PageContext:
         layout="wide",
     )
     dataset = dataset_or_stop()
+    latest = transforms.latest_date(dataset)
     country = country_filter()
+    start, end = date_filter(FIRST_DATE, latest.date())
     url_notices()
-    return PageContext(dataset=dataset, country=country)
+    return PageContext(
+        dataset=dataset,
+        country=country,
+        start=pd.Timestamp(start),
+        end=pd.Timestamp(end),
+        latest=latest,
+    )
+
+
+def plotly(figure, key: str) -> None:
+    """Draw a figure with the offline map outlines and plotly's own PNG export."""
+    from posture.charts import PLOTLY_CONFIG
+
+    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, width="stretch")
+
+
+def show_table(
+    frame: pd.DataFrame, key: str, file_name: str, column_config: dict | None = None, **kwargs
+) -> None:
+    """A table and a download button for exactly its rows and columns (formula-safe CSV)."""
+    st.dataframe(
+        frame, key=key, hide_index=True, width="stretch", column_config=column_config, **kwargs
+    )
+    st.download_button(
+        f"Download these {len(frame):,} rows (CSV)",
+        data=export.csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        icon=":material/download:",
+    )
 
 
 def selected_countries(choice: str | None) -> list[str] | None:
@@ -200,4 +304,21 @@ def escape_markdown(text: str) -> str:
     out = str(text)
     for ch in "\\`*_{}[]()#+-.!|<>$~":
         out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def link_column(label: str = "Source") -> st.column_config.LinkColumn:
+    """A column of source links (only http and https URLs pass validation)."""
+    return st.column_config.LinkColumn(label, display_text="open", width="small")
+
+
+def with_source_columns(
+    frame: pd.DataFrame, sources: pd.DataFrame, prefix: str = ""
+) -> pd.DataFrame:
+    """Add the publisher and URL of ``{prefix}source_id`` next to each row."""
+    column = f"{prefix}source_id"
+    lookup = sources.set_index("source_id")
+    out = frame.copy()
+    out[f"{prefix}publisher"] = out[column].map(lookup["publisher"])
+    out[f"{prefix}url"] = out[column].map(lookup["url"])
     return out

@@ -58,14 +58,23 @@ def troop_levels_chart(
     countries: list[str],
     force: str = "us",
     title: str | None = None,
+    milestones: pd.DataFrame | None = None,
+    band: bool = False,
 ) -> go.Figure:
-    """Step lines of the primary level per country, gaps left open, every report as a marker."""
+    """Step lines of the primary level per country, gaps left open, every report as a marker.
+
+    With ``band`` the low–high range of the reports on the line is drawn as a shaded step
+    band; with ``milestones`` each is a labelled vertical line.
+    """
     fig = go.Figure()
     rows = with_sources(troops[troops["force"] == force], sources)
     for country in countries:
         color = COUNTRY_COLORS.get(country, NEUTRAL)
         country_rows = rows[rows["country"] == country]
-        line = step_series(primary_levels(country_rows))
+        primary = primary_levels(country_rows)
+        line = step_series(primary)
+        if band:
+            _add_band(fig, primary, color, country)
         fig.add_trace(
             go.Scatter(
                 x=line["as_of"],
@@ -102,7 +111,108 @@ def troop_levels_chart(
             )
     who = {"us": "US troops", "partners": "Partner (non-US) troops", "all": "Coalition troops"}
     title = title or f"{who[force]} in {' and '.join(countries)}"
+    if milestones is not None:
+        add_milestones(fig, milestones)
     return apply_layout(fig, title, "Date", "Troops (persons)")
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _add_band(fig: go.Figure, primary: pd.DataFrame, color: str, country: str) -> None:
+    """Shaded low–high step band under a country's line; collapses to the line without a range."""
+    ranged = primary.assign(
+        low=primary["low"].where(primary["low"].notna(), primary["best"]),
+        high=primary["high"].where(primary["high"].notna(), primary["best"]),
+    )
+    if not (ranged["low"] != ranged["high"]).any():
+        return
+    low = step_series(ranged, value_col="low")
+    high = step_series(ranged, value_col="high")
+    fig.add_trace(
+        go.Scatter(
+            x=low["as_of"],
+            y=low["low"],
+            mode="lines",
+            line={"shape": "hv", "width": 0},
+            connectgaps=False,
+            showlegend=False,
+            legendgroup=country,
+            hoverinfo="skip",
+            name=f"{country}: range low",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=high["as_of"],
+            y=high["high"],
+            mode="lines",
+            line={"shape": "hv", "width": 0},
+            fill="tonexty",
+            fillcolor=_rgba(color, 0.2),
+            connectgaps=False,
+            legendgroup=country,
+            hoverinfo="skip",
+            name=f"{country}: low–high range",
+        )
+    )
+
+
+MILESTONE_KINDS_SHOWN = ("agreement", "deadline", "drawdown", "announcement")
+
+
+def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict]:
+    """Vertical line shapes for milestones on axis pair ``x{axis}``/``y{axis}``.
+
+    Planned milestones are dashed, actual ones dotted.
+    """
+    return [
+        {
+            "type": "line",
+            "xref": f"x{axis}",
+            "yref": f"y{axis} domain",
+            "x0": m["date"],
+            "x1": m["date"],
+            "y0": 0,
+            "y1": 1,
+            "line": {
+                "color": NEUTRAL,
+                "width": 1,
+                "dash": "dash" if m["status"] == "planned" else "dot",
+            },
+        }
+        for _, m in milestones.iterrows()
+    ]
+
+
+def add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> go.Figure:
+    """Milestones as vertical lines with a short label at the top, in one layout update.
+
+    Labels alternate in height so neighbours stay legible; hover shows the full title.
+    """
+    milestones = milestones.sort_values("date")
+    annotations = [
+        {
+            "x": m["date"],
+            "y": 1.0 - 0.07 * (i % 4),
+            "xref": "x",
+            "yref": "paper",
+            "text": m["title"] if len(m["title"]) <= 34 else m["title"][:33] + "…",
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 10, "color": NEUTRAL},
+            "hovertext": f"{m['date']:%d %b %Y}: {m['title']} ({m['status']})",
+        }
+        for i, (_, m) in enumerate(milestones.iterrows())
+    ]
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *milestone_shapes(milestones)],
+        annotations=[*fig.layout.annotations, *annotations],
+    )
+    return fig
 
 
 def _range_bars(marks: pd.DataFrame, y: pd.Series) -> dict:
@@ -127,3 +237,476 @@ def _hover_data(marks: pd.DataFrame) -> list[list[str]]:
         [format_level(row), row["kind"], row["publisher"], date, _wrap(row["quote"])]
         for (_, row), date in zip(marks.iterrows(), published, strict=True)
     ]
+
+
+# --- Maps -------------------------------------------------------------------------------
+
+STATUS_COLORS = {"held": "#009E73", "left": "#7F7F7F", "no record yet": "#CC79A7"}
+STATUS_LABELS = {"held": "held", "left": "handed over or vacated", "no record yet": "no record yet"}
+MAP_BOUNDS = {"lat": [28.5, 38.5], "lon": [34.0, 49.5]}
+# Plotly fetches country outlines from here; the files are vendored under static/topojson.
+TOPOJSON_URL = "app/static/topojson/"
+PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
+
+
+def _geo_layout(fig: go.Figure) -> go.Figure:
+    fig.update_geos(
+        scope="asia",
+        resolution=50,
+        projection_type="mercator",
+        lataxis_range=MAP_BOUNDS["lat"],
+        lonaxis_range=MAP_BOUNDS["lon"],
+        showcountries=True,
+        countrycolor="rgba(110,110,110,0.9)",
+        showcoastlines=True,
+        coastlinecolor="rgba(110,110,110,0.9)",
+        showland=True,
+        landcolor="rgba(200,200,200,0.25)",
+        showocean=True,
+        oceancolor="rgba(120,160,200,0.15)",
+        showlakes=False,
+        bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
+    """Located bases coloured by their status on ``date``; open markers are approximate."""
+    fig = go.Figure()
+    located = status[status["latitude"].notna()]
+    for state, color in STATUS_COLORS.items():
+        rows = located[located["status"] == state]
+        if rows.empty:
+            continue
+        symbols = rows["location_precision"].map({"exact": "circle", "approximate": "circle-open"})
+        last = rows["last_event_date"].dt.strftime("%d %b %Y").fillna("—")
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["latitude"],
+                lon=rows["longitude"],
+                mode="markers",
+                marker={"size": 11, "color": color, "symbol": symbols, "line": {"width": 1}},
+                name=f"{STATUS_LABELS[state]} ({len(rows)})",
+                customdata=list(
+                    zip(
+                        rows["name"],
+                        rows["country"],
+                        rows["last_event"].fillna("—").str.replace("_", " "),
+                        last,
+                        rows["location_precision"],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b> (%{customdata[1]})<br>last event: %{customdata[2]}"
+                    " on %{customdata[3]}<br>location: %{customdata[4]}<extra></extra>"
+                ),
+            )
+        )
+    _geo_layout(fig)
+    apply_layout(fig, f"Bases on {date:%d %B %Y}", "", "")
+    fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
+    """Attacks per place as bubbles (size = attacks); places beyond ``max_points`` are merged.
+
+    Attacks without their own coordinates are placed at their base (said in the hover).
+    """
+    places = (
+        located.assign(lat=located["map_lat"].round(2), lon=located["map_lon"].round(2))
+        .groupby(["lat", "lon", "country"], as_index=False)
+        .agg(
+            attacks=("incident_id", "size"),
+            place=("location", "first"),
+            placed_by=("placed_by", "first"),
+            first=("date", "min"),
+            last=("date", "max"),
+        )
+    )
+    note = ""
+    if len(places) > max_points:
+        places = (
+            places.assign(lat=places["lat"].round(0), lon=places["lon"].round(0))
+            .groupby(["lat", "lon", "country"], as_index=False)
+            .agg(
+                attacks=("attacks", "sum"),
+                place=("place", "first"),
+                placed_by=("placed_by", "first"),
+                first=("first", "min"),
+                last=("last", "max"),
+            )
+        )
+        note = " (merged to 1° cells)"
+    fig = go.Figure()
+    for country in sorted(places["country"].unique()):
+        rows = places[places["country"] == country]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["lat"],
+                lon=rows["lon"],
+                mode="markers",
+                marker={
+                    "size": (rows["attacks"] ** 0.5 * 7).clip(lower=6),
+                    "color": COUNTRY_COLORS.get(country, NEUTRAL),
+                    "opacity": 0.75,
+                    "line": {"width": 1, "color": "white"},
+                },
+                name=country,
+                customdata=list(
+                    zip(
+                        rows["place"],
+                        rows["attacks"],
+                        rows["first"].dt.strftime("%b %Y"),
+                        rows["last"].dt.strftime("%b %Y"),
+                        rows["placed_by"].map(
+                            {"source": "source coordinates", "base": "at its base"}
+                        ),
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]} attack(s), %{customdata[2]}–"
+                    "%{customdata[3]}<br>placed: %{customdata[4]}<extra></extra>"
+                ),
+            )
+        )
+    _geo_layout(fig)
+    apply_layout(fig, f"Attacks by place{note}", "", "")
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+# --- Timelines, heatmaps and bars -------------------------------------------------------
+
+EVENT_SYMBOLS = {
+    "established": "star",
+    "presence_reported": "circle",
+    "expanded": "triangle-up",
+    "reduced": "triangle-down",
+    "withdrawal_announced": "hourglass",
+    "handed_over": "square",
+    "vacated": "x",
+    "retained": "diamond",
+    "reoccupied": "star-triangle-up",
+}
+
+
+def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
+    """One bar per base from first to last actual event, every event marked; planned hollow."""
+    fig = go.Figure()
+    order = lifecycle["name"].tolist()
+    for country in lifecycle["country"].unique():
+        rows = lifecycle[(lifecycle["country"] == country) & lifecycle["start"].notna()]
+        xs, ys = [], []
+        for _, r in rows.iterrows():
+            xs += [r["start"], r["end"], None]
+            ys += [r["name"], r["name"], None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": _rgba(COUNTRY_COLORS.get(country, NEUTRAL), 0.55), "width": 9},
+                name=f"{country}: first to last report",
+                hoverinfo="skip",
+            )
+        )
+    names = lifecycle.set_index("base_id")["name"]
+    marked = events.assign(name=events["base_id"].map(names))
+    for event, symbol in EVENT_SYMBOLS.items():
+        for kind in ("actual", "planned"):
+            rows = marked[(marked["event"] == event) & (marked["kind"] == kind)]
+            if rows.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["date"],
+                    y=rows["name"],
+                    mode="markers",
+                    marker={
+                        "symbol": symbol + ("-open" if kind == "planned" and symbol != "x" else ""),
+                        "size": 10,
+                        "color": "#333333" if kind == "actual" else NEUTRAL,
+                    },
+                    name=f"{event.replace('_', ' ')}{' (planned)' if kind == 'planned' else ''}",
+                    customdata=list(zip(rows["source_id"], rows["quote"].map(_wrap), strict=True)),
+                    hovertemplate=(
+                        "<b>%{y}</b><br>%{x|%d %b %Y}: "
+                        f"{event.replace('_', ' ')} ({kind})<br>source: %{{customdata[0]}}<br>"
+                        "<i>%{customdata[1]}</i><extra></extra>"
+                    ),
+                )
+            )
+    fig.add_vline(x=pd.Timestamp(date).timestamp() * 1000, line={"color": "#D55E00", "width": 2})
+    apply_layout(fig, "Base lifecycles: first to last reported event", "Date", "")
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
+    fig.update_layout(height=max(420, 24 * len(order) + 160))
+    return fig
+
+
+def presence_heatmap(table: pd.DataFrame) -> go.Figure:
+    """Nation × year: how many contribution reports were read (blank: none read)."""
+    z = table.where(table > 0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.values,
+            x=[str(c) for c in table.columns],
+            y=table.index.tolist(),
+            colorscale="Blues",
+            zmin=0,
+            colorbar={"title": {"text": "reports"}},
+            hovertemplate="%{y}, %{x}: %{z} report(s)<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    apply_layout(fig, "Nations with personnel reported, by year", "Year", "")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(height=max(380, 22 * len(table) + 140))
+    return fig
+
+
+MISSION_COLORS = {"OIR": "#0072B2", "NMI": "#E69F00", "bilateral": "#56B4E9"}
+
+
+def missions_chart(by_mission: pd.DataFrame) -> go.Figure:
+    """Nations reported per year under OIR, NATO Mission Iraq and bilateral arrangements."""
+    fig = go.Figure()
+    for mission, color in MISSION_COLORS.items():
+        rows = by_mission[by_mission["mission"] == mission]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(x=rows["year"], y=rows["nations"], name=mission, marker_color=color))
+    fig.update_layout(barmode="group")
+    return apply_layout(
+        fig, "Nations reported per year: OIR vs NATO Mission Iraq", "Year", "Nations"
+    )
+
+
+def stacked_monthly_chart(table: pd.DataFrame, title: str, colors: dict[str, str]) -> go.Figure:
+    """Stacked monthly bars, one trace per column of ``table`` (index = month)."""
+    fig = go.Figure()
+    for column in table.columns:
+        fig.add_trace(
+            go.Bar(
+                x=table.index,
+                y=table[column],
+                name=str(column),
+                marker_color=colors.get(column, NEUTRAL),
+                hovertemplate=f"{column}, %{{x|%b %Y}}: %{{y}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", bargap=0.1)
+    return apply_layout(fig, title, "Month", "Attacks (first reports)")
+
+
+def bar_chart(
+    frame: pd.DataFrame, label: str, value: str, title: str, value_title: str
+) -> go.Figure:
+    """Horizontal bars, largest on top."""
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value],
+            y=frame[label].astype(str),
+            orientation="h",
+            marker_color="#0072B2",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    apply_layout(fig, title, value_title, "")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(height=max(300, 22 * len(frame) + 120), showlegend=False)
+    return fig
+
+
+def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
+    """Killed and wounded per month as reported; months with unknown figures are flagged."""
+    fig = go.Figure()
+    for column, color in (("wounded", "#E69F00"), ("killed", "#000000")):
+        unknown = casualties[f"{column}_unknown"]
+        fig.add_trace(
+            go.Bar(
+                x=casualties["month"],
+                y=casualties[column],
+                name=column,
+                marker_color=color,
+                customdata=unknown,
+                hovertemplate=(
+                    f"%{{x|%b %Y}}: %{{y}} {column} reported<br>"
+                    f"%{{customdata}} attack(s) with {column} not reported<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(barmode="group")
+    return apply_layout(
+        fig, "Coalition personnel killed and wounded, as reported", "Month", "Persons"
+    )
+
+
+COUNTER_STYLE = {
+    "official": ("#000000", "circle"),
+    "claimant": ("#D55E00", "triangle-up"),
+    "monitor": ("#56B4E9", "square"),
+    "press": ("#999999", "diamond"),
+}
+
+
+def attack_counts_chart(counts: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Running tallies by who counted, per scope; hover gives the source and the quote."""
+    fig = go.Figure()
+    rows = with_sources(counts, sources)
+    for (counter, scope), group in rows.groupby(["counted_by", "country"], sort=True):
+        color, symbol = COUNTER_STYLE.get(counter, (NEUTRAL, "circle"))
+        group = group.sort_values("period_end")
+        start = group["period_start"].dt.strftime("%d %b %Y").fillna("unstated start")
+        fig.add_trace(
+            go.Scatter(
+                x=group["period_end"],
+                y=group["attacks"],
+                mode="lines+markers" if counter == "official" else "markers",
+                line={
+                    "color": color,
+                    "width": 1.5,
+                    "dash": {"Iraq": "dot", "Syria": "dash"}.get(scope, "solid"),
+                },
+                marker={"symbol": symbol, "size": 9, "color": color},
+                name=f"{counter}: {scope}",
+                customdata=list(
+                    zip(group["publisher"], start, group["quote"].map(_wrap), strict=True)
+                ),
+                hovertemplate=(
+                    "%{y} attacks, %{customdata[1]} to %{x|%d %b %Y}<br>"
+                    "source: %{customdata[0]}<br><i>%{customdata[2]}</i><extra></extra>"
+                ),
+            )
+        )
+    return apply_layout(
+        fig,
+        "Attack counts: official, claimed and monitored",
+        "End of counted period",
+        "Attacks (cumulative)",
+    )
+
+
+# --- Iraq vs Syria ----------------------------------------------------------------------
+
+COMPARISON_ROWS = [
+    "US troops (persons)",
+    "Bases held",
+    "Attacks per month",
+    "Attacks per 1,000 US troops",
+]
+
+
+def comparison_chart(
+    panels: dict[str, dict[str, pd.DataFrame]], milestones: pd.DataFrame | None = None
+) -> go.Figure:
+    """Side-by-side panels on one time axis: troops, bases held, attacks, attacks per 1,000.
+
+    ``panels[country]`` holds ``levels`` (levels_by_month), ``held`` (month, held),
+    ``attacks`` (month, attacks) and ``rate`` (per_thousand_troops). Empty months stay gaps.
+    """
+    from plotly.subplots import make_subplots
+
+    countries = list(panels)
+    shapes: list[dict] = []
+    fig = make_subplots(
+        rows=len(COMPARISON_ROWS),
+        cols=len(countries),
+        shared_xaxes=True,
+        shared_yaxes="rows",
+        vertical_spacing=0.05,
+        horizontal_spacing=0.04,
+        column_titles=countries,
+        row_titles=None,
+    )
+    for col, country in enumerate(countries, start=1):
+        color = COUNTRY_COLORS.get(country, NEUTRAL)
+        data = panels[country]
+        levels, rate = data["levels"], data["rate"]
+        for row, (low, high, y, frame) in (
+            (1, ("low", "high", "best", levels)),
+            (4, ("rate_low", "rate_high", "rate", rate)),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["month"],
+                    y=frame[low].astype(float),
+                    mode="lines",
+                    line={"width": 0, "shape": "hv"},
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["month"],
+                    y=frame[high].astype(float),
+                    mode="lines",
+                    line={"width": 0, "shape": "hv"},
+                    fill="tonexty",
+                    fillcolor=_rgba(color, 0.2),
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["month"],
+                    y=frame[y].astype(float),
+                    mode="lines",
+                    line={"color": color, "shape": "hv", "width": 2},
+                    connectgaps=False,
+                    name=f"{country}: {COMPARISON_ROWS[row - 1]}",
+                    showlegend=False,
+                    customdata=list(
+                        zip(frame[low].astype(float), frame[high].astype(float), strict=True)
+                    ),
+                    hovertemplate=(
+                        "%{x|%b %Y}: %{y:,.1f} (range %{customdata[0]:,.1f}–%{customdata[1]:,.1f})"
+                        "<extra></extra>"
+                    ),
+                ),
+                row=row,
+                col=col,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=data["held"]["month"],
+                y=data["held"]["held"],
+                mode="lines",
+                line={"color": color, "shape": "hv", "width": 2},
+                showlegend=False,
+                hovertemplate="%{x|%b %Y}: %{y} bases held<extra></extra>",
+            ),
+            row=2,
+            col=col,
+        )
+        fig.add_trace(
+            go.Bar(
+                x=data["attacks"]["month"],
+                y=data["attacks"]["attacks"],
+                marker_color=color,
+                showlegend=False,
+                hovertemplate="%{x|%b %Y}: %{y} attacks<extra></extra>",
+            ),
+            row=3,
+            col=col,
+        )
+        if milestones is not None:
+            scope = milestones[milestones["country"].str.contains(country, regex=False)]
+            for row in range(1, len(COMPARISON_ROWS) + 1):
+                index = (row - 1) * len(countries) + col
+                shapes += milestone_shapes(scope, "" if index == 1 else str(index))
+    for row, title in enumerate(COMPARISON_ROWS, start=1):
+        fig.update_yaxes(title_text=title, row=row, col=1)
+    apply_layout(fig, "Iraq vs Syria on one time axis", "", "")
+    fig.update_layout(height=900, showlegend=False, bargap=0.1, shapes=shapes)
+    fig.update_xaxes(title_text="Month", row=len(COMPARISON_ROWS))
+    return fig

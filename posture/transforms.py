@@ -189,3 +189,132 @@ def primary_levels(troops: pd.DataFrame) -> pd.DataFrame:
     return (
         rows.groupby(["country", "force", "as_of"], as_index=False).head(1).drop(columns="_order")
     )
+
+
+def month_range(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """First days of every month from ``start``'s month to ``end``'s month."""
+    return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
+
+
+def levels_by_month(
+    troops: pd.DataFrame, country: str, months: pd.DatetimeIndex, force: str = "us"
+) -> pd.DataFrame:
+    """The level in force at the end of each month: the latest primary report, carried at most
+    ``MAX_CARRY_DAYS``; months without one are empty (unknown), never filled.
+
+    Returns month, low, best, high (low/high fall back to best where the report has no range)
+    and the as_of date and source of the report used.
+    """
+    rows = primary_levels(troops[(troops["country"] == country) & (troops["force"] == force)])
+    rows = rows.sort_values("as_of")
+    out = []
+    for month in months:
+        month_end = month + pd.offsets.MonthEnd(0)
+        known = rows[rows["as_of"] <= month_end]
+        if known.empty or (month_end - known["as_of"].iloc[-1]).days > MAX_CARRY_DAYS:
+            out.append({"month": month})
+            continue
+        last = known.iloc[-1]
+        out.append(
+            {
+                "month": month,
+                "best": last["best"],
+                "low": last["low"] if pd.notna(last["low"]) else last["best"],
+                "high": last["high"] if pd.notna(last["high"]) else last["best"],
+                "as_of": last["as_of"],
+                "source_id": last["source_id"],
+            }
+        )
+    frame = pd.DataFrame(out, columns=["month", "low", "best", "high", "as_of", "source_id"])
+    for column in ("low", "best", "high"):
+        frame[column] = frame[column].astype("Float64")
+    return frame
+
+
+def held_by_month(
+    bases: pd.DataFrame, events: pd.DataFrame, months: pd.DatetimeIndex
+) -> pd.DataFrame:
+    """Bases held per country at the end of each month (from actual events only).
+
+    Same rule as ``base_status_at`` on every month end, computed in one as-of join.
+    """
+    actual = events.loc[events["kind"] == "actual", ["base_id", "date", "event"]]
+    actual = actual.sort_values("date", kind="stable")
+    grid = pd.DataFrame(
+        [(month + pd.offsets.MonthEnd(0), month) for month in months], columns=["date", "month"]
+    ).merge(bases[["base_id", "country"]], how="cross")
+    grid = grid.sort_values("date", kind="stable")
+    joined = pd.merge_asof(grid, actual, on="date", by="base_id", direction="backward")
+    joined["held"] = joined["event"].isin(HELD_EVENTS)
+    out = joined.groupby(["month", "country"], as_index=False)["held"].sum()
+    out["held"] = out["held"].astype(int)
+    return out.sort_values(["month", "country"]).reset_index(drop=True)
+
+
+def base_lifecycle(bases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """One row per base: first and last actual event, and whether it was left.
+
+    ``end`` is the date of the last actual event; ``left`` says whether that event was a
+    handover or vacating, so a bar that ends without it means 'last reported there'.
+    """
+    actual = events[events["kind"] == "actual"].sort_values("date")
+    first = actual.groupby("base_id")["date"].min()
+    last = actual.groupby("base_id").tail(1).set_index("base_id")
+    out = bases[["base_id", "name", "country"]].copy()
+    out["start"] = out["base_id"].map(first)
+    out["end"] = out["base_id"].map(last["date"])
+    out["last_event"] = out["base_id"].map(last["event"])
+    out["left"] = out["last_event"].isin(LEFT_EVENTS)
+    return out.sort_values(["country", "start", "name"], kind="stable").reset_index(drop=True)
+
+
+def presence_by_year(contributions: pd.DataFrame, nations: pd.DataFrame) -> pd.DataFrame:
+    """Nation × year: number of contribution reports (0 = none read for that year)."""
+    rows = contributions.assign(year=contributions["as_of"].dt.year)
+    table = rows.groupby(["iso3", "year"]).size().unstack(fill_value=0)
+    names = nations.set_index("iso3")["name"]
+    table.index = [names.get(code, code) for code in table.index]
+    return table.sort_index()
+
+
+def nations_by_mission_year(contributions: pd.DataFrame) -> pd.DataFrame:
+    """Number of distinct nations reported per mission and year."""
+    rows = contributions.assign(year=contributions["as_of"].dt.year)
+    out = rows.groupby(["year", "mission"])["iso3"].nunique().reset_index(name="nations")
+    return out.sort_values(["year", "mission"]).reset_index(drop=True)
+
+
+def source_citations(dataset) -> pd.DataFrame:
+    """Every source with the number of rows citing it, per table and in total."""
+    counts = pd.DataFrame(index=dataset.sources["source_id"])
+    for table in (
+        "troop_levels",
+        "bases",
+        "base_events",
+        "contributions",
+        "incidents",
+        "attack_counts",
+        "milestones",
+    ):
+        counts[table] = dataset.table(table)["source_id"].value_counts()
+    counts = counts.fillna(0).astype(int)
+    out = dataset.sources.merge(
+        counts.sum(axis=1).rename("rows_citing"), left_on="source_id", right_index=True
+    )
+    return out.sort_values(["rows_citing", "source_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def troop_disagreements(troops: pd.DataFrame) -> pd.DataFrame:
+    """Country, force and month where reports (not plans) give different figures."""
+    rows = troops[(troops["kind"] != "planned") & troops["best"].notna()]
+    rows = rows.assign(month=rows["as_of"].dt.to_period("M").dt.to_timestamp())
+    grouped = rows.groupby(["country", "force", "month"])
+    out = grouped.agg(
+        reports=("best", "size"),
+        lowest=("best", "min"),
+        highest=("best", "max"),
+        sources=("source_id", lambda s: "; ".join(sorted(set(s)))),
+    ).reset_index()
+    return out[out["lowest"] != out["highest"]].reset_index(drop=True)

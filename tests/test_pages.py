@@ -86,4 +86,4 @@ def test_invalid_url_parameter_falls_back(monkeypatch, data_copy):
     at.run()
     assert not at.exception
     assert at.radio(key="country").value == "Both"
-    assert "Ignored ?country=Mars" in at.sidebar.warning[0].value
+    assert "Ignored ?country=Mars" in at.warning[0].value

@@ -1,0 +1,64 @@
+"""Data: pick a table, filter and preview it, download it or the whole dataset; the dictionary."""
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from posture import app, export
+from posture.io import TABLES, data_dir
+
+# 1. Inputs
+ctx = app.page_setup()
+st.title("Data")
+left, right = st.columns([1, 2])
+with left:
+    table_name = app.bound(
+        st.selectbox,
+        "data_table",
+        parse=app.one_of(TABLES),
+        default="troop_levels",
+        label="Table",
+        options=TABLES,
+    )
+with right:
+    search = app.bound(
+        st.text_input,
+        "data_search",
+        parse=lambda values: values[0],
+        default="",
+        label="Search in text cells",
+        placeholder="e.g. Ain al-Asad",
+    )
+
+# 2. Process
+rows = ctx.table(table_name, search)
+dictionary = export.data_dictionary()
+view = "?" + urlencode(st.query_params.to_dict(), doseq=True) if st.query_params else ""
+
+# 3. Render
+st.caption(
+    f"{len(rows):,} of {len(ctx.dataset.table(table_name)):,} rows of `{table_name}.csv` match the "
+    "country, date and search filters. The download holds exactly these rows, the same bytes as "
+    f"`python -m posture export {table_name}` with the same filters."
+)
+column_config = {"url": app.link_column("URL")} if "url" in rows else None
+app.show_table(rows, "data_preview", f"{table_name}_filtered.csv", column_config=column_config)
+
+st.subheader("The whole dataset")
+st.download_button(
+    "Download every table as a zip (CSVs, datapackage.json, README)",
+    data=lambda: export.dataset_zip(ctx.dataset, Path(data_dir()), view),
+    file_name="coalition-posture-dataset.zip",
+    mime="application/zip",
+    key="data_zip",
+    icon=":material/folder_zip:",
+)
+
+st.subheader("Data dictionary")
+st.caption("Generated from the schemas that check the data.")
+app.show_table(
+    dictionary[dictionary["table"] == table_name],
+    "data_dictionary",
+    f"{table_name}_dictionary.csv",
+)

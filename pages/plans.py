@@ -1,0 +1,64 @@
+"""Plans vs reality: every announced plan matched with what was later reported."""
+
+import streamlit as st
+
+from posture import app, plans
+
+OUTCOMES = ["met", "missed", "reversed", "pending", "no report since"]
+
+# 1. Inputs
+ctx = app.page_setup()
+st.title("Plans vs reality")
+st.caption(
+    "Every planned troop level, base event and milestone, matched with the first later report: "
+    "met (days early or late against the deadline), missed, reversed (forces stayed or came "
+    "back), pending (deadline after the newest data) or no report since. Both sources are given."
+)
+outcomes = app.bound(
+    st.multiselect,
+    "plans_outcomes",
+    parse=app.some_of(OUTCOMES),
+    default=OUTCOMES,
+    encode=list,
+    label="Outcome",
+    options=OUTCOMES,
+)
+
+# 2. Process
+ledger = plans.ledger(ctx.dataset, ctx.latest)
+if ctx.countries is not None:
+    ledger = ledger[ledger["country"].fillna("").str.contains(ctx.countries[0], regex=False)]
+ledger = ledger[(ledger["deadline"] >= ctx.start) & ledger["outcome"].isin(outcomes)]
+ledger = app.with_source_columns(ledger, ctx.dataset.sources, prefix="plan_")
+ledger = app.with_source_columns(ledger, ctx.dataset.sources, prefix="outcome_")
+
+# 3. Render
+columns = st.columns(len(OUTCOMES))
+for column, outcome in zip(columns, OUTCOMES, strict=True):
+    column.metric(outcome.capitalize(), int((ledger["outcome"] == outcome).sum()))
+app.show_table(
+    ledger[
+        [
+            "item",
+            "country",
+            "planned",
+            "deadline",
+            "announced",
+            "outcome",
+            "outcome_date",
+            "days_late",
+            "evidence",
+            "plan_publisher",
+            "plan_url",
+            "outcome_publisher",
+            "outcome_url",
+        ]
+    ],
+    "plans_table",
+    "plans_vs_reality.csv",
+    column_config={
+        "plan_url": app.link_column("Plan source"),
+        "outcome_url": app.link_column("Outcome source"),
+        "days_late": st.column_config.NumberColumn("days late (− early)"),
+    },
+)

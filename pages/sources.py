@@ -1,0 +1,83 @@
+"""Sources & method: every source with how many rows cite it, and how the data is made."""
+
+import streamlit as st
+
+from posture import app, export, transforms
+
+KINDS = ["official", "wire", "press", "think_tank", "claimant", "reference"]
+
+METHOD = """
+**How rows are made.** Each row comes from a page a curator read; `quote` holds the exact
+supporting words (at most 300 characters) and `source_id` names the page in the list below.
+Nothing is estimated, interpolated, averaged or rounded. Where sources disagree, each version
+is its own row, and the dashboard shows them side by side.
+
+**Kinds of figure.** *official*: stated on the record by a government or military official;
+*reported*: press reporting, often citing unnamed officials; *planned*: a target or deadline.
+Incidents are *confirmed* (an official or independent source) or *claimed* (only an armed
+group's claim, or an unconfirmed report).
+
+**Qualifiers.** *about* (about, around, roughly, some), *exact* (a bare number),
+*at_least*, *at_most* (up to), *fewer_than*, *more_than* and *range* (low and high only).
+Ranges are drawn as bands or bars; a figure is never shown without its qualifier.
+
+**Unknown stays unknown.** An empty cell means no source read gives the value: it is shown
+as unknown and never counted as zero. Official force-management levels and manpower-data
+counts differ (2017: 5,262 vs 8,892 in Iraq) and are kept as separate reports.
+
+**'Today'.** Every view ends at the newest dated fact in the data, not at the clock.
+"""
+
+# 1. Inputs
+ctx = app.page_setup()
+st.title("Sources & method")
+left, right = st.columns([2, 1])
+with left:
+    search = app.bound(
+        st.text_input,
+        "sources_search",
+        parse=lambda values: values[0],
+        default="",
+        label="Search sources",
+        placeholder="publisher, title or address",
+    )
+with right:
+    kinds = app.bound(
+        st.multiselect,
+        "sources_kinds",
+        parse=app.some_of(KINDS),
+        default=KINDS,
+        encode=list,
+        label="Kind",
+        options=KINDS,
+    )
+
+# 2. Process
+cited = transforms.source_citations(ctx.dataset)
+shown = export.search_rows(cited[cited["kind"].isin(kinds)], search)
+disagreements = transforms.troop_disagreements(ctx.dataset.troop_levels)
+variants = ctx.dataset.incidents[ctx.dataset.incidents["variant_of"].notna()]
+
+# 3. Render
+a, b, c = st.columns(3)
+a.metric("Sources", len(cited))
+b.metric("Newest source", f"{ctx.dataset.newest_source:%d %b %Y}")
+c.metric("Rows citing them", int(cited["rows_citing"].sum()))
+app.show_table(
+    shown[["publisher", "title", "published", "kind", "rows_citing", "url", "source_id"]],
+    "sources_table",
+    "sources_filtered.csv",
+    column_config={"url": app.link_column("URL")},
+)
+
+st.subheader("Method")
+st.markdown(METHOD)
+
+st.subheader("Known disagreements")
+st.markdown(
+    f"- {len(disagreements)} country-months where troop reports give different figures "
+    "(table below and on the Troops page).\n"
+    f"- {len(variants)} extra reports of {variants['variant_of'].nunique()} attacks with "
+    "different casualty figures, dates or weapons (Incidents page, column `variant_of`)."
+)
+app.show_table(disagreements, "sources_disagreements", "troop_level_disagreements.csv")

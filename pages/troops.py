@@ -1,0 +1,80 @@
+"""Troops: levels per country as step lines with ranges, every report, plans and milestones."""
+
+import streamlit as st
+
+from posture import app, charts, transforms
+
+FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
+KINDS = ["official", "reported", "planned"]
+
+# 1. Inputs
+ctx = app.page_setup()
+st.title("Troop levels")
+st.caption(
+    "Each marker is one report with its qualifier; the line follows the official figure where "
+    "there is one, else the reported one, and stops where reports are more than "
+    f"{transforms.MAX_CARRY_DAYS} days apart. Shading is the low–high range a source gives."
+)
+left, middle, right = st.columns([2, 3, 2])
+with left:
+    force = app.bound(
+        st.radio,
+        "troops_force",
+        parse=app.one_of(list(FORCES)),
+        default="us",
+        label="Whose troops",
+        options=list(FORCES),
+        format_func=FORCES.get,
+        horizontal=True,
+    )
+with middle:
+    kinds = app.bound(
+        st.multiselect,
+        "troops_kinds",
+        parse=app.some_of(KINDS),
+        default=KINDS,
+        encode=list,
+        label="Kinds of figure",
+        options=KINDS,
+    )
+with right:
+    show_milestones = app.bound(
+        st.toggle,
+        "troops_milestones",
+        parse=app.one_of([True, False]),
+        default=True,
+        label="Show milestones",
+    )
+
+# 2. Process
+rows = ctx.table("troop_levels")
+rows = rows[(rows["force"] == force) & rows["kind"].isin(kinds)]
+milestones = ctx.table("milestones")
+milestones = milestones[milestones["kind"].isin(charts.MILESTONE_KINDS_SHOWN)]
+conflicts = transforms.troop_disagreements(rows)
+
+# 3. Render
+figure = charts.troop_levels_chart(
+    rows,
+    ctx.dataset.sources,
+    ctx.troop_countries,
+    force,
+    milestones=milestones if show_milestones else None,
+    band=True,
+)
+app.plotly(figure, "troops_chart")
+if rows.empty:
+    st.info("No troop figures match these filters.")
+
+st.subheader("Reports disagreeing within a month")
+st.caption("Different figures for the same country, force and month are all kept.")
+app.show_table(conflicts, "troops_conflicts", "troop_level_disagreements.csv")
+
+st.subheader("Every report shown")
+table = app.with_source_columns(rows, ctx.dataset.sources)
+app.show_table(
+    table,
+    "troops_table",
+    "troop_levels_filtered.csv",
+    column_config={"url": app.link_column(), "as_of": st.column_config.DateColumn("as of")},
+)

@@ -1,0 +1,142 @@
+"""Pure aggregations of attacks: per month, weapon, claimant, base and location."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from posture.transforms import first_reports, month_range
+
+
+def monthly_counts(
+    incidents: pd.DataFrame, by: str = "country", months: pd.DatetimeIndex | None = None
+) -> pd.DataFrame:
+    """Attacks (first reports) per month and ``by`` value, zero-filled across ``months``."""
+    rows = first_reports(incidents)
+    rows = rows.assign(month=rows["date"].dt.to_period("M").dt.to_timestamp())
+    table = rows.groupby(["month", by]).size().unstack(fill_value=0)
+    if months is None and len(rows):
+        months = month_range(rows["date"].min(), rows["date"].max())
+    if months is not None:
+        table = table.reindex(months, fill_value=0)
+    table.index.name = "month"
+    return table.astype(int)
+
+
+def counts_by(incidents: pd.DataFrame, column: str, empty_label: str) -> pd.DataFrame:
+    """Attacks (first reports) per value of ``column``; empty cells under ``empty_label``."""
+    rows = first_reports(incidents)
+    values = rows[column].fillna(empty_label)
+    out = values.value_counts().rename_axis(column).reset_index(name="attacks")
+    return out.sort_values(["attacks", column], ascending=[False, True]).reset_index(drop=True)
+
+
+def casualties_by_month(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Killed and wounded per month as reported (first reports), with how many are unknown.
+
+    ``killed``/``wounded`` sum only the attacks whose figure was reported;
+    ``killed_unknown``/``wounded_unknown`` count attacks with no figure.
+    """
+    rows = first_reports(incidents)
+    rows = rows.assign(month=rows["date"].dt.to_period("M").dt.to_timestamp())
+    grouped = rows.groupby("month")
+    out = pd.DataFrame(
+        {
+            "killed": grouped["killed"].sum(min_count=1),
+            "wounded": grouped["wounded"].sum(min_count=1),
+            "killed_unknown": grouped["killed"].apply(lambda s: int(s.isna().sum())),
+            "wounded_unknown": grouped["wounded"].apply(lambda s: int(s.isna().sum())),
+        }
+    )
+    return out.reset_index()
+
+
+def locate(incidents: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+    """Each attack with a map position: its own coordinates, else its base's.
+
+    ``placed_by`` says which (``source`` or ``base``); attacks with neither are dropped.
+    """
+    coords = bases.set_index("base_id")[["latitude", "longitude"]]
+    rows = first_reports(incidents).copy()
+    own = rows["latitude"].notna()
+    rows["map_lat"] = rows["latitude"].where(own, rows["base_id"].map(coords["latitude"]))
+    rows["map_lon"] = rows["longitude"].where(own, rows["base_id"].map(coords["longitude"]))
+    rows["placed_by"] = "base"
+    rows.loc[own, "placed_by"] = "source"
+    return rows[rows["map_lat"].notna()].reset_index(drop=True)
+
+
+def by_base(incidents: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+    """Attacks per targeted base, with the base name and country."""
+    rows = first_reports(incidents)
+    counts = (
+        rows["base_id"].dropna().value_counts().rename_axis("base_id").reset_index(name="attacks")
+    )
+    out = counts.merge(bases[["base_id", "name", "country"]], on="base_id", how="left")
+    return out.sort_values(["attacks", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def compare_counts(counts: pd.DataFrame, window_days: int = 7) -> pd.DataFrame:
+    """Each claimant, monitor or press count beside the nearest official count.
+
+    The official count must cover the same scope (country) and end within ``window_days``;
+    ``difference`` is the other count minus the official one.
+    """
+    official = counts[counts["counted_by"] == "official"]
+    others = counts[counts["counted_by"] != "official"]
+    rows = []
+    for _, row in others.iterrows():
+        same = official[official["country"] == row["country"]]
+        gap = (same["period_end"] - row["period_end"]).abs()
+        near = same[gap <= pd.Timedelta(days=window_days)]
+        if near.empty:
+            match = None
+        else:
+            match = near.loc[(near["period_end"] - row["period_end"]).abs().idxmin()]
+        rows.append(
+            {
+                "period_end": row["period_end"],
+                "country": row["country"],
+                "counted_by": row["counted_by"],
+                "attacks": row["attacks"],
+                "source_id": row["source_id"],
+                "official_attacks": None if match is None else match["attacks"],
+                "official_period_end": None if match is None else match["period_end"],
+                "official_source_id": None if match is None else match["source_id"],
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "period_end",
+            "country",
+            "counted_by",
+            "attacks",
+            "source_id",
+            "official_attacks",
+            "official_period_end",
+            "official_source_id",
+        ],
+    )
+    out["official_attacks"] = out["official_attacks"].astype("Int64")
+    out["official_period_end"] = pd.to_datetime(out["official_period_end"])
+    out["difference"] = out["attacks"].astype("Int64") - out["official_attacks"]
+    return out.sort_values(["period_end", "country"]).reset_index(drop=True)
+
+
+def per_thousand_troops(monthly: pd.Series, levels: pd.DataFrame) -> pd.DataFrame:
+    """Attacks per 1,000 troops per month, carrying the troop range through as a range.
+
+    ``rate`` uses the best level; ``rate_low`` divides by the high end and ``rate_high`` by
+    the low end. Months without a known level stay empty.
+    """
+    frame = levels.set_index("month")[["low", "best", "high"]].copy()
+    frame["attacks"] = monthly.reindex(frame.index).fillna(0).astype(int)
+
+    def rate(denominator: pd.Series) -> pd.Series:
+        denominator = denominator.where(denominator > 0)
+        return (frame["attacks"] / denominator * 1000).astype("Float64")
+
+    frame["rate"] = rate(frame["best"])
+    frame["rate_low"] = rate(frame["high"])
+    frame["rate_high"] = rate(frame["low"])
+    return frame.reset_index()
