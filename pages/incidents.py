@@ -52,6 +52,7 @@ monthly = incidents.monthly_counts(rows)
 by_weapon = incidents.counts_by(rows, "weapon", "unknown")
 by_claimant = incidents.counts_by(rows, "claimed_by", "no claim reported").head(15)
 casualties = incidents.casualties_by_month(rows)
+ranges = incidents.casualty_ranges(rows)
 located = incidents.locate(rows, ctx.dataset.bases)
 per_base = incidents.by_base(rows, ctx.dataset.bases)
 counts = ctx.table("attack_counts")
@@ -90,7 +91,10 @@ with right:
         "incidents_claimant",
     )
 app.plotly(charts.casualties_chart(casualties), "incidents_casualties")
-st.caption("Bars sum only reported figures; hover shows how many attacks had no figure.")
+st.caption(
+    "Bars reach the sum of each attack's highest report, whiskers its lowest; hover shows how "
+    "many attacks had no figure at all."
+)
 
 app.plotly(charts.incidents_map(located), "incidents_map")
 at_base = int((located["placed_by"] == "base").sum())

@@ -230,6 +230,21 @@ class PageContext:
         return export.filter_table(self.dataset, name, self.countries, self.start, self.end, search)
 
 
+def _leave_legacy_navigation() -> None:
+    """Rerun through dashboard.py when Streamlit ran a page file on its own.
+
+    Until some session has run the entry script, a server that sees a ``pages/`` folder runs a
+    page opened by its URL (a copied link) as a standalone script, with an automatic page list
+    instead of ours. Switching that mode off and rerunning goes through ``st.navigation``,
+    which lands on the same page (same URL path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup() -> PageContext:
     """Validate the data (or show the error panel and stop) and draw the shared filters.
 
@@ -240,6 +255,7 @@ def page_setup() -> PageContext:
         page_icon=str(STATIC / "favicon.png"),
         layout="wide",
     )
+    _leave_legacy_navigation()
     dataset = dataset_or_stop()
     latest = transforms.latest_date(dataset)
     country = country_filter()
@@ -261,12 +277,38 @@ def plotly(figure, key: str) -> None:
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, width="stretch")
 
 
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as shown on screen: dates as YYYY-MM-DD and empty cells as 'unknown'.
+
+    Only the display changes (numeric columns with gaps become text); downloads keep empty
+    cells empty and numbers as numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d").fillna("unknown")
+        elif pd.api.types.is_numeric_dtype(values) and values.isna().any():
+            shown = values.map(lambda v: "unknown" if pd.isna(v) else f"{v:,.4g}")
+            if pd.api.types.is_integer_dtype(values):
+                shown = values.map(lambda v: "unknown" if pd.isna(v) else f"{int(v):,}")
+            out[column] = shown.astype("str")
+        elif values.dtype == object or str(values.dtype) in ("str", "string"):
+            out[column] = values.fillna("")
+    return out
+
+
 def show_table(
     frame: pd.DataFrame, key: str, file_name: str, column_config: dict | None = None, **kwargs
 ) -> None:
     """A table and a download button for exactly its rows and columns (formula-safe CSV)."""
     st.dataframe(
-        frame, key=key, hide_index=True, width="stretch", column_config=column_config, **kwargs
+        display(frame),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        **kwargs,
     )
     st.download_button(
         f"Download these {len(frame):,} rows (CSV)",

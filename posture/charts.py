@@ -113,7 +113,9 @@ def troop_levels_chart(
     title = title or f"{who[force]} in {' and '.join(countries)}"
     if milestones is not None:
         add_milestones(fig, milestones)
-    return apply_layout(fig, title, "Date", "Troops (persons)")
+    apply_layout(fig, title, "Date", "Troops (persons)")
+    fig.update_layout(height=540)
+    return fig
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -161,7 +163,7 @@ def _add_band(fig: go.Figure, primary: pd.DataFrame, color: str, country: str) -
     )
 
 
-MILESTONE_KINDS_SHOWN = ("agreement", "deadline", "drawdown", "announcement")
+MILESTONE_KINDS_SHOWN = ("agreement", "deadline", "drawdown")
 
 
 def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict]:
@@ -197,16 +199,18 @@ def add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> go.Figure:
     annotations = [
         {
             "x": m["date"],
-            "y": 1.0 - 0.07 * (i % 4),
+            "y": 1.0,
             "xref": "x",
             "yref": "paper",
-            "text": m["title"] if len(m["title"]) <= 34 else m["title"][:33] + "…",
+            "text": m["title"] if len(m["title"]) <= 30 else m["title"][:29] + "…",
+            "textangle": -90,
             "showarrow": False,
-            "xanchor": "left",
-            "font": {"size": 10, "color": NEUTRAL},
+            "xanchor": "right",
+            "yanchor": "top",
+            "font": {"size": 9, "color": NEUTRAL},
             "hovertext": f"{m['date']:%d %b %Y}: {m['title']} ({m['status']})",
         }
-        for i, (_, m) in enumerate(milestones.iterrows())
+        for _, m in milestones.iterrows()
     ]
     fig.update_layout(
         shapes=[*fig.layout.shapes, *milestone_shapes(milestones)],
@@ -454,8 +458,8 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
             z=z.values,
             x=[str(c) for c in table.columns],
             y=table.index.tolist(),
-            colorscale="Blues",
-            zmin=0,
+            colorscale=[[0, "#c6dbef"], [1, "#08306b"]],
+            zmin=1,
             colorbar={"title": {"text": "reports"}},
             hovertemplate="%{y}, %{x}: %{z} report(s)<extra></extra>",
             xgap=2,
@@ -522,20 +526,28 @@ def bar_chart(
 
 
 def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
-    """Killed and wounded per month as reported; months with unknown figures are flagged."""
+    """Killed and wounded per month: bars to the highest report, whiskers to the lowest."""
     fig = go.Figure()
     for column, color in (("wounded", "#E69F00"), ("killed", "#000000")):
-        unknown = casualties[f"{column}_unknown"]
+        high = casualties[f"{column}_high"].astype(float)
+        low = casualties[f"{column}_low"].astype(float)
         fig.add_trace(
             go.Bar(
                 x=casualties["month"],
-                y=casualties[column],
+                y=high,
                 name=column,
                 marker_color=color,
-                customdata=unknown,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [0] * len(high),
+                    "arrayminus": (high - low).fillna(0).tolist(),
+                    "color": NEUTRAL,
+                },
+                customdata=list(zip(low, casualties[f"{column}_unknown"], strict=True)),
                 hovertemplate=(
-                    f"%{{x|%b %Y}}: %{{y}} {column} reported<br>"
-                    f"%{{customdata}} attack(s) with {column} not reported<extra></extra>"
+                    f"%{{x|%b %Y}}: {column} %{{customdata[0]:.0f}} to %{{y:.0f}} across reports"
+                    f"<br>%{{customdata[1]}} attack(s) with {column} not reported<extra></extra>"
                 ),
             )
         )
@@ -704,9 +716,9 @@ def comparison_chart(
             for row in range(1, len(COMPARISON_ROWS) + 1):
                 index = (row - 1) * len(countries) + col
                 shapes += milestone_shapes(scope, "" if index == 1 else str(index))
-    for row, title in enumerate(COMPARISON_ROWS, start=1):
-        fig.update_yaxes(title_text=title, row=row, col=1)
     apply_layout(fig, "Iraq vs Syria on one time axis", "", "")
+    for row, title in enumerate(COMPARISON_ROWS, start=1):
+        fig.update_yaxes(title_text=title, title_font={"size": 11}, row=row, col=1)
     fig.update_layout(height=900, showlegend=False, bargap=0.1, shapes=shapes)
     fig.update_xaxes(title_text="Month", row=len(COMPARISON_ROWS))
     return fig

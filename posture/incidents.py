@@ -30,23 +30,43 @@ def counts_by(incidents: pd.DataFrame, column: str, empty_label: str) -> pd.Data
     return out.sort_values(["attacks", column], ascending=[False, True]).reset_index(drop=True)
 
 
-def casualties_by_month(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Killed and wounded per month as reported (first reports), with how many are unknown.
+def casualty_ranges(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per attack with the lowest and highest killed and wounded across its reports.
 
-    ``killed``/``wounded`` sum only the attacks whose figure was reported;
-    ``killed_unknown``/``wounded_unknown`` count attacks with no figure.
+    Reports of one attack are its first report and the rows naming it in ``variant_of``;
+    unreported figures are ignored, and an attack with none stays unknown.
     """
-    rows = first_reports(incidents)
-    rows = rows.assign(month=rows["date"].dt.to_period("M").dt.to_timestamp())
-    grouped = rows.groupby("month")
+    attack = incidents["variant_of"].fillna(incidents["incident_id"])
+    grouped = incidents.assign(attack=attack).groupby("attack")
     out = pd.DataFrame(
         {
-            "killed": grouped["killed"].sum(min_count=1),
-            "wounded": grouped["wounded"].sum(min_count=1),
-            "killed_unknown": grouped["killed"].apply(lambda s: int(s.isna().sum())),
-            "wounded_unknown": grouped["wounded"].apply(lambda s: int(s.isna().sum())),
+            "killed_low": grouped["killed"].min(),
+            "killed_high": grouped["killed"].max(),
+            "wounded_low": grouped["wounded"].min(),
+            "wounded_high": grouped["wounded"].max(),
+            "reports": grouped.size(),
         }
     )
+    firsts = first_reports(incidents).set_index("incident_id")[["date", "country"]]
+    return out.join(firsts, how="inner").rename_axis("incident_id").reset_index()
+
+
+def casualties_by_month(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Killed and wounded per month as reported: sums of each attack's lowest and highest report.
+
+    ``*_unknown`` counts the attacks of the month with no figure in any report.
+    """
+    ranges = casualty_ranges(incidents)
+    ranges = ranges.assign(month=ranges["date"].dt.to_period("M").dt.to_timestamp())
+    grouped = ranges.groupby("month")
+    out = pd.DataFrame(
+        {
+            column: grouped[column].sum(min_count=1)
+            for column in ("killed_low", "killed_high", "wounded_low", "wounded_high")
+        }
+    )
+    out["killed_unknown"] = grouped["killed_high"].apply(lambda s: int(s.isna().sum()))
+    out["wounded_unknown"] = grouped["wounded_high"].apply(lambda s: int(s.isna().sum()))
     return out.reset_index()
 
 
