@@ -23,7 +23,7 @@ data = ctx.dataset
 all_incidents = transforms.filter_dates(data.incidents, ctx.start, ctx.end, "date")
 monthly = incidents.monthly_counts(all_incidents, months=months)
 held = transforms.held_by_month(data.bases, data.base_events, months)
-milestones = transforms.filter_dates(data.milestones, ctx.start, ctx.end, "date")
+milestones = transforms.filter_dates(data.milestones, ctx.start_bound, ctx.end_bound, "date")
 milestones = milestones[milestones["kind"].isin(charts.MILESTONE_KINDS_SHOWN)]
 panels = {}
 rows = []

@@ -67,11 +67,17 @@ a.metric(
 )
 b.metric("Other reports of them", len(rows) - len(firsts))
 c.metric(
-    "Killed (reported)",
-    int(firsts["killed"].sum()),
-    help="Sum over attacks whose toll was reported.",
+    "Killed, as reported",
+    app.span(ranges["killed_low"].sum(), ranges["killed_high"].sum()),
+    help="Sum of each attack's lowest and highest report; attacks with no figure are left "
+    f"out ({int(ranges['killed_high'].isna().sum())} of them).",
 )
-d.metric("Attacks with unreported wounded", int(firsts["wounded"].isna().sum()))
+d.metric(
+    "Wounded, as reported",
+    app.span(ranges["wounded_low"].sum(), ranges["wounded_high"].sum()),
+    help="Sum of each attack's lowest and highest report; attacks with no figure are left "
+    f"out ({int(ranges['wounded_high'].isna().sum())} of them).",
+)
 if firsts.empty:
     st.info("No attacks match these filters.")
     st.stop()

@@ -91,8 +91,9 @@ def _seed(key: str, parse, default) -> None:
         st.session_state[key] = parse(values)
     except (ValueError, TypeError):
         shown = "&".join(f"{key}={v}" for v in values)
-        st.session_state.setdefault("url_notices", []).append(
-            f"Ignored ?{shown}: not a valid value here; showing the default instead."
+        st.warning(
+            f"Ignored ?{shown} in the link: not a valid value here; showing the default instead.",
+            icon=":material/link_off:",
         )
         st.session_state[key] = default
 
@@ -170,12 +171,6 @@ def date_range_in(low: date, high: date):
     return parse
 
 
-def url_notices() -> None:
-    """Show (once) the notices about URL parameters that were ignored."""
-    for notice in st.session_state.pop("url_notices", []):
-        st.warning(notice, icon=":material/link_off:")
-
-
 def country_filter() -> str:
     """The shared sidebar country filter, kept in the URL as ``?country=``."""
     return bound(
@@ -225,9 +220,22 @@ class PageContext:
         """Countries that have troop lines for the current choice."""
         return chart_countries(self.country)
 
+    @property
+    def end_bound(self) -> pd.Timestamp | None:
+        """The date filter's end; None when it sits at the newest data, so plans with later
+        deadlines stay in view."""
+        return None if self.end >= self.latest else self.end
+
+    @property
+    def start_bound(self) -> pd.Timestamp | None:
+        """The date filter's start; None at the earliest date."""
+        return None if self.start <= pd.Timestamp(FIRST_DATE) else self.start
+
     def table(self, name: str, search: str | None = None) -> pd.DataFrame:
         """A table filtered by the shared country and date filters."""
-        return export.filter_table(self.dataset, name, self.countries, self.start, self.end, search)
+        return export.filter_table(
+            self.dataset, name, self.countries, self.start_bound, self.end_bound, search
+        )
 
 
 def _leave_legacy_navigation() -> None:
@@ -260,7 +268,6 @@ def page_setup() -> PageContext:
     latest = transforms.latest_date(dataset)
     country = country_filter()
     start, end = date_filter(FIRST_DATE, latest.date())
-    url_notices()
     return PageContext(
         dataset=dataset,
         country=country,
@@ -364,3 +371,9 @@ def with_source_columns(
     out[f"{prefix}publisher"] = out[column].map(lookup["publisher"])
     out[f"{prefix}url"] = out[column].map(lookup["url"])
     return out
+
+
+def span(low: float, high: float) -> str:
+    """'27' when two figures agree, '27–31' when they differ."""
+    low, high = int(low), int(high)
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"

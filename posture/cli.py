@@ -1,4 +1,4 @@
-"""Command line: ``python -m posture validate | diff | datapackage | readme``."""
+"""Command line: ``python -m posture validate | export | diff | datapackage | readme``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from posture.io import DataValidationError, data_dir, read_dataset
+from posture.io import TABLES, DataValidationError, data_dir, read_dataset
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -43,6 +43,32 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from posture.export import export_table
+
+    directory = Path(args.data_dir) if args.data_dir else data_dir()
+    try:
+        dataset = read_dataset(directory)
+    except DataValidationError as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    try:
+        start = pd.Timestamp(args.start) if args.start else None
+        end = pd.Timestamp(args.end) if args.end else None
+    except ValueError as err:
+        print(f"--from/--to must be dates as YYYY-MM-DD: {err}", file=sys.stderr)
+        return 2
+    countries = None if args.country in (None, "Both") else [args.country]
+    data = export_table(dataset, args.table, countries, start, end, args.search)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def _readme(args: argparse.Namespace) -> int:
     from posture.docs import update_readme
     from posture.io import REPO_ROOT
@@ -69,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new_dir", help="the data directory after the change")
     diff.add_argument("--summary", action="store_true", help="one line per table")
     diff.set_defaults(func=_diff)
+
+    export = commands.add_parser(
+        "export", help="write one table as CSV, filtered like the Data page's download"
+    )
+    export.add_argument("table", choices=TABLES, help="table to export")
+    export.add_argument("--country", choices=["Both", "Iraq", "Syria"], help="country filter")
+    export.add_argument("--from", dest="start", help="first date, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", help="last date, YYYY-MM-DD")
+    export.add_argument("--search", help="keep rows with this text in any text cell")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
+    export.set_defaults(func=_export)
 
     readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
     readme.set_defaults(func=_readme)

@@ -75,3 +75,95 @@ def test_library_modules_do_not_import_streamlit(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert "streamlit" not in imported
+
+
+def test_troop_chart_milestones_and_band(ds):
+    """Milestones become labelled vertical lines; planned ones are dashed."""
+    fig = charts.troop_levels_chart(
+        ds.troop_levels, ds.sources, ["Iraq"], milestones=ds.milestones, band=True
+    )
+    dashes = [s.line.dash for s in fig.layout.shapes]
+    assert dashes == ["dot", "dot", "dash"]
+    assert [a.text for a in fig.layout.annotations][:1] == ["Joint statement"]
+
+
+def test_bases_map_colours_status(ds):
+    """The map has one trace per status, open markers for approximate locations."""
+    import pandas as pd
+
+    from posture import transforms
+
+    status = transforms.base_status_at(ds.bases, ds.base_events, pd.Timestamp("2025-06-01"))
+    fig = charts.bases_map(status, pd.Timestamp("2025-06-01"))
+    assert [t.name for t in fig.data] == ["held (1)", "handed over or vacated (1)"]
+    assert list(fig.data[0].marker.symbol) == ["circle-open"]
+    assert fig.layout.geo.showcountries is True
+    assert fig.layout.title.text == "Bases on 01 June 2025"
+
+
+def test_lifecycle_chart(ds):
+    """One bar per located base and a marker trace per kind of event, plans hollow."""
+    from posture import transforms
+
+    lifecycle = transforms.base_lifecycle(ds.bases, ds.base_events)
+    fig = charts.lifecycle_chart(lifecycle, ds.base_events, ds.base_events["date"].max())
+    names = [t.name for t in fig.data]
+    assert "Iraq: first to last report" in names and "vacated (planned)" in names
+    planned = next(t for t in fig.data if t.name == "vacated (planned)")
+    assert planned.marker.symbol == "x"
+
+
+def test_presence_heatmap_and_missions(ds):
+    """The heatmap counts reports per nation and year; the mission chart counts nations."""
+    from posture import transforms
+
+    table = transforms.presence_by_year(ds.contributions, ds.nations)
+    fig = charts.presence_heatmap(table)
+    assert list(fig.data[0].y) == ["United Kingdom", "United States"]
+    assert fig.data[0].z.tolist() == [[1], [1]]
+    missions = charts.missions_chart(transforms.nations_by_mission_year(ds.contributions))
+    assert [t.name for t in missions.data] == ["OIR"] and list(missions.data[0].y) == [2]
+
+
+def test_casualties_chart_whiskers(ds):
+    """Bars reach the highest report and whiskers reach down to the lowest."""
+    from posture import incidents
+
+    fig = charts.casualties_chart(incidents.casualties_by_month(ds.incidents))
+    wounded = fig.data[0]
+    assert wounded.name == "wounded"
+    assert list(wounded.error_y.arrayminus)[0] == 7.0
+
+
+def test_attack_counts_chart(ds):
+    """Each counter and scope is its own trace, official drawn as a line."""
+    fig = charts.attack_counts_chart(ds.attack_counts, ds.sources)
+    assert [(t.name, t.mode) for t in fig.data] == [
+        ("claimant: Iraq and Syria", "markers"),
+        ("official: Iraq and Syria", "lines+markers"),
+    ]
+
+
+def test_comparison_chart_panels(ds):
+    """Four rows of panels per country share one time axis; milestones are drawn in each."""
+    import pandas as pd
+
+    from posture import incidents, transforms
+
+    months = transforms.month_range(pd.Timestamp("2024-01-01"), pd.Timestamp("2025-06-01"))
+    held = transforms.held_by_month(ds.bases, ds.base_events, months)
+    counts = incidents.monthly_counts(ds.incidents, months=months)
+    panels = {}
+    for country in ("Iraq", "Syria"):
+        levels = transforms.levels_by_month(ds.troop_levels, country, months)
+        panels[country] = {
+            "levels": levels,
+            "held": held[held["country"] == country],
+            "attacks": counts[country].rename("attacks").reset_index(),
+            "rate": incidents.per_thousand_troops(counts[country], levels),
+        }
+    fig = charts.comparison_chart(panels, ds.milestones)
+    assert len(fig.data) == 2 * (3 + 3 + 1 + 1)
+    assert fig.layout.yaxis.title.text == "US troops (persons)"
+    # The golden milestones are all Iraqi: lines in the Iraq column (axes 1, 3, 5, 7) only.
+    assert {s.xref for s in fig.layout.shapes} == {"x", "x3", "x5", "x7"}

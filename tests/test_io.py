@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import pytest
 
 from posture.cli import main
@@ -97,3 +98,18 @@ def test_data_dir_from_environment(data_copy, monkeypatch):
     """POSTURE_DATA_DIR points the loader at another copy of the data."""
     monkeypatch.setenv("POSTURE_DATA_DIR", str(data_copy))
     assert read_dataset().data_dir == str(data_copy)
+
+
+def test_export_cli_matches_page_download(data_copy, capsysbinary):
+    """`python -m posture export` writes the same bytes as the Data page's download."""
+    from posture import export
+
+    dataset = read_dataset(data_copy)
+    args = ["export", "incidents", "--country", "Syria", "--data-dir", str(data_copy)]
+    assert main([*args, "--to", "2024-12-31"]) == 0
+    out = capsysbinary.readouterr().out
+    expected = export.csv_bytes(
+        export.filter_table(dataset, "incidents", ["Syria"], None, pd.Timestamp("2024-12-31"))
+    )
+    assert out == expected and out.count(b"\n") == 3
+    assert main([*args, "--from", "not-a-date"]) == 2

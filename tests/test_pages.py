@@ -1,6 +1,8 @@
-"""AppTest: every page renders, the overview shows its figures, and filters change them."""
+"""AppTest: every page renders, each filter changes what is shown, links round-trip."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,27 +10,86 @@ from streamlit.testing.v1 import AppTest
 from posture.io import REPO_ROOT
 from tests.helpers import set_cell
 
-PAGES = ["pages/overview.py"]
+PAGES = [
+    "overview",
+    "troops",
+    "bases",
+    "nations",
+    "incidents",
+    "compare",
+    "plans",
+    "data",
+    "sources",
+]
 
 
-def _app(monkeypatch, data_dir=None) -> AppTest:
+def _app(monkeypatch, data_dir=None, **params) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv("POSTURE_DATA_DIR", str(data_dir))
-    return AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _open(monkeypatch, page, data_dir=None, **params) -> AppTest:
+    at = _app(monkeypatch, data_dir, **params).run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The plotly figure drawn with ``key``, as a dict."""
+    [element] = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(element.proto.spec)
+
+
+def values(field) -> list:
+    """Plotly 7 sends numeric arrays as base64 typed arrays; decode them to a list."""
+    if isinstance(field, dict) and "bdata" in field:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"]).tolist()
+    return list(field)
+
+
+def table(at: AppTest, key: str):
+    """The table shown by ``app.show_table`` with ``key`` (matched through its download)."""
+    buttons = [b.proto.id for b in at.get("download_button") if "data_zip" not in b.proto.id]
+    index = [i for i, b in enumerate(buttons) if b.endswith(f"-{key}_download")]
+    assert index, f"no table {key}; downloads: {buttons}"
+    return at.dataframe[index[0]].value
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_on_shipped_data(monkeypatch, page):
-    """A user opens each page of the shipped dashboard; none raises an exception."""
-    at = _app(monkeypatch).run()
-    at.switch_page(page).run()
-    assert not at.exception
+    """A user opens each page of the shipped dashboard; none raises an exception or errors."""
+    at = _open(monkeypatch, page)
+    assert at.title and not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_golden_data(monkeypatch, data_copy, page):
+    """Each page also renders on the small golden dataset (few rows, edge cases)."""
+    at = _open(monkeypatch, page, data_copy)
     assert at.title
+
+
+def test_every_table_has_a_download(monkeypatch, data_copy):
+    """Every table a user sees comes with a download button for exactly its rows."""
+    for page in PAGES:
+        at = _open(monkeypatch, page, data_copy)
+        buttons = [b for b in at.get("download_button") if "data_zip" not in b.proto.id]
+        assert len(at.dataframe) == len(buttons), page
 
 
 def test_overview_shows_figures(monkeypatch, data_copy):
     """A user opens the overview; troop levels, bases, attacks and nations are shown."""
-    at = _app(monkeypatch, data_copy).run()
+    at = _open(monkeypatch, "overview", data_copy)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "US troops in Iraq": "2,000–2,500",
@@ -39,51 +100,200 @@ def test_overview_shows_figures(monkeypatch, data_copy):
     }
     captions = " ".join(c.value for c in at.caption)
     assert "[Example Daily, 01 Jun 2025](https://example.org/report)" in captions
-    assert at.get("plotly_chart")
 
 
 def test_country_filter_changes_figures(monkeypatch, data_copy):
     """A user picks Iraq; only Iraqi figures remain and the URL says so."""
-    at = _app(monkeypatch, data_copy).run()
+    at = _open(monkeypatch, "overview", data_copy)
     at.radio(key="country").set_value("Iraq").run()
     metrics = {m.label: m.value for m in at.metric}
     assert "US troops in Syria" not in metrics
     assert metrics["Bases held"] == "0"
-    assert metrics["Attacks in the last 12 months of data"] == "1"
     assert at.query_params.get("country") == "Iraq"
+    names = {t["name"] for t in chart(at, "overview_troops_chart")["data"]}
+    assert names == {"Iraq: level", "Iraq: official", "Iraq: reported"}
 
 
-def test_country_from_url(monkeypatch, data_copy):
-    """A copied link with ?country=Syria opens the Syria view."""
-    at = _app(monkeypatch, data_copy)
-    at.query_params["country"] = "Syria"
-    at.run()
-    assert at.radio(key="country").value == "Syria"
-    assert "US troops in Iraq" not in {m.label for m in at.metric}
+def test_date_filter_changes_rows_and_url(monkeypatch, data_copy):
+    """A user narrows the dates; tables lose rows outside them and the URL keeps the range."""
+    from datetime import date
+
+    at = _open(monkeypatch, "troops", data_copy)
+    assert len(table(at, "troops_table")) == 5
+    at.slider(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
+    rows = table(at, "troops_table")
+    assert sorted(rows["as_of"]) == ["2024-09-27", "2024-09-27"]
+    assert at.query_params.get("dates") == ["2024-01-01", "2025-05-31"]
+
+
+def test_dates_up_to_newest_keep_later_plans(monkeypatch, data_copy):
+    """With the range ending at the newest data, plans with later deadlines stay in view."""
+    from datetime import date
+
+    at = _open(monkeypatch, "troops", data_copy)
+    at.slider(key="dates").set_value((date(2025, 1, 1), date(2025, 6, 1))).run()
+    rows = table(at, "troops_table")
+    assert sorted(rows["as_of"]) == ["2025-06-01", "2025-06-01", "2026-09-30"]
+
+
+def test_troops_force_and_kinds(monkeypatch, data_copy):
+    """A user hides planned figures, then picks partner forces (none in the golden data)."""
+    at = _open(monkeypatch, "troops", data_copy)
+    assert "Syria: planned" in {t["name"] for t in chart(at, "troops_chart")["data"]}
+    at.multiselect(key="troops_kinds").set_value(["official", "reported"]).run()
+    assert "Syria: planned" not in {t["name"] for t in chart(at, "troops_chart")["data"]}
+    assert set(table(at, "troops_table")["kind"]) == {"official", "reported"}
+    at.radio(key="troops_force").set_value("partners").run()
+    assert len(table(at, "troops_table")) == 0
+    assert at.query_params.get("troops_force") == "partners"
+
+
+def test_posture_slider_changes_bases_shown(monkeypatch, data_copy):
+    """Moving the posture date changes which bases are held on the map and in the table."""
+    from datetime import date
+
+    at = _open(monkeypatch, "bases", data_copy)
+    status = table(at, "bases_status").set_index("name")["status"].to_dict()
+    assert status == {"Base A": "left", "Base B": "held"}
+    held = [t for t in chart(at, "bases_map")["data"] if t["name"].startswith("held")]
+    assert [values(t["lat"]) for t in held] == [[33.5]]
+    at.slider(key="bases_date").set_value(date(2015, 6, 1)).run()
+    status = table(at, "bases_status").set_index("name")["status"].to_dict()
+    assert status == {"Base A": "held", "Base B": "no record yet"}
+    assert at.query_params.get("bases_date") == "2015-06-01"
+
+
+def test_bases_map_uses_offline_outlines(monkeypatch, data_copy):
+    """The map asks plotly for country outlines from the app's own static folder."""
+    at = _open(monkeypatch, "bases", data_copy)
+    [element] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-bases_map")]
+    assert json.loads(element.proto.config)["topojsonURL"] == "app/static/topojson/"
+    assert (REPO_ROOT / "static" / "topojson" / "asia_50m.json").is_file()
+
+
+def test_nations_mission_filter(monkeypatch, data_copy):
+    """Picking NMI only keeps NATO Mission Iraq rows (none in the golden data)."""
+    at = _open(monkeypatch, "nations", data_copy)
+    assert len(table(at, "nations_table")) == 2
+    at.multiselect(key="nations_missions").set_value(["NMI"]).run()
+    assert len(table(at, "nations_table")) == 0
+
+
+def test_incident_filters(monkeypatch, data_copy):
+    """Filtering by weapon and status changes the table and the monthly chart."""
+    at = _open(monkeypatch, "incidents", data_copy)
+    assert len(table(at, "incidents_table")) == 3
+    at.multiselect(key="incidents_weapons").set_value(["rocket"]).run()
+    rows = table(at, "incidents_table")
+    assert rows["incident_id"].tolist() == ["20250301-base-a-rocket"]
+    at.multiselect(key="incidents_weapons").set_value(["drone"]).run()
+    at.multiselect(key="incidents_status").set_value(["confirmed"]).run()
+    rows = table(at, "incidents_table")
+    assert set(rows["variant_of"]) == {"", "20240128-base-b-drone"}
+    bars = chart(at, "incidents_monthly")["data"]
+    assert [t["name"] for t in bars] == ["Syria"] and sum(values(bars[0]["y"])) == 1
+
+
+def test_counts_difference_is_stated(monkeypatch, data_copy):
+    """The claimant count is set beside the official one with the difference in words."""
+    at = _open(monkeypatch, "incidents", data_copy)
+    text = " ".join(m.value for m in at.markdown)
+    assert "the claimant count (170) is 10 more than the official count (160" in text
+
+
+def test_compare_panels_follow_dates(monkeypatch, data_copy):
+    """The Iraq vs Syria panels cover exactly the months in the date filter."""
+    from datetime import date
+
+    at = _open(monkeypatch, "compare", data_copy)
+    at.slider(key="dates").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    rows = table(at, "compare_table")
+    assert len(rows) == 24 and set(rows["country"]) == {"Iraq", "Syria"}
+    syria = rows[rows["country"] == "Syria"].set_index("month")
+    assert syria.loc["2024-01-01", "attacks"] == 1
+
+
+def test_plans_outcome_filter(monkeypatch, data_copy):
+    """The ledger lists outcomes and the filter keeps only the chosen ones."""
+    at = _open(monkeypatch, "plans", data_copy)
+    ledger = table(at, "plans_table")
+    assert set(ledger["outcome"]) == {"met", "pending"}
+    at.multiselect(key="plans_outcomes").set_value(["pending"]).run()
+    assert set(table(at, "plans_table")["outcome"]) == {"pending"}
+
+
+def test_data_page_table_and_search(monkeypatch, data_copy):
+    """A user picks a table and searches it; the preview shows the matching rows."""
+    at = _open(monkeypatch, "data", data_copy, data_table="incidents")
+    assert at.selectbox(key="data_table").value == "incidents"
+    assert len(table(at, "data_preview")) == 3
+    at.text_input(key="data_search").set_value("rocket").run()
+    assert table(at, "data_preview")["incident_id"].tolist() == ["20250301-base-a-rocket"]
+    assert at.query_params.get("data_search") == "rocket"
+
+
+def test_sources_search(monkeypatch, data_copy):
+    """Searching sources keeps the matching ones, with how many rows cite each."""
+    at = _open(monkeypatch, "sources", data_copy)
+    at.text_input(key="sources_search").set_value("Ministry").run()
+    rows = table(at, "sources_table")
+    assert rows["publisher"].tolist() == ["Example Ministry"]
+    # 2 troop levels, 1 base, 2 base events, 2 contributions, 1 incident, 1 count, 2 milestones
+    assert rows["rows_citing"].tolist() == [11]
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "key", "expected"),
+    [
+        ("overview", {"country": "Syria"}, "country", "Syria"),
+        ("troops", {"troops_force": "all"}, "troops_force", "all"),
+        ("nations", {"nations_missions": ["OIR", "NMI"]}, "nations_missions", ["OIR", "NMI"]),
+        ("incidents", {"incidents_status": "claimed"}, "incidents_status", ["claimed"]),
+        ("plans", {"plans_outcomes": "met"}, "plans_outcomes", ["met"]),
+        ("data", {"data_table": "bases"}, "data_table", "bases"),
+    ],
+)
+def test_link_reopens_view(monkeypatch, data_copy, page, params, key, expected):
+    """A copied link with query parameters reopens the page with the same widget values."""
+    at = _open(monkeypatch, page, data_copy, **params)
+    assert at.session_state[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"country": "Mars"}, "?country=Mars"),
+        ({"dates": ["2030-01-01", "2031-01-01"]}, "?dates=2030-01-01&dates=2031-01-01"),
+        ({"dates": "yesterday"}, "?dates=yesterday"),
+        ({"troops_force": "navy"}, "?troops_force=navy"),
+        ({"troops_kinds": ["official", "rumour"]}, "?troops_kinds=official&troops_kinds=rumour"),
+        ({"bases_date": "2024-02-30"}, "?bases_date=2024-02-30"),
+        ({"data_table": "secrets"}, "?data_table=secrets"),
+    ],
+)
+def test_invalid_url_parameters_fall_back(monkeypatch, data_copy, params, notice):
+    """A broken link opens the default view with a notice naming the ignored parameter."""
+    page = next((p for p in PAGES if any(k.startswith(p[:4]) for k in params)), "overview")
+    at = _open(monkeypatch, page, data_copy, **params)
+    assert not at.exception
+    assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 def test_broken_data_shows_error_panel(monkeypatch, data_copy):
     """With a broken CSV every page shows one error panel listing the failure, no traceback."""
     set_cell(data_copy, "troop_levels", 0, "best", "lots")
-    at = _app(monkeypatch, data_copy).run()
-    assert not at.exception
-    assert "does not pass its checks" in at.error[0].value
-    table = at.dataframe[0].value
-    assert table.iloc[0][["file", "line", "column", "rule", "value"]].tolist() == [
-        "troop_levels.csv",
-        "2",
-        "best",
-        "integer",
-        "lots",
-    ]
-    assert not at.metric
-
-
-def test_invalid_url_parameter_falls_back(monkeypatch, data_copy):
-    """A link with ?country=Mars opens the default view with a notice, not an error."""
-    at = _app(monkeypatch, data_copy)
-    at.query_params["country"] = "Mars"
-    at.run()
-    assert not at.exception
-    assert at.radio(key="country").value == "Both"
-    assert "Ignored ?country=Mars" in at.warning[0].value
+    for page in PAGES:
+        at = _app(monkeypatch, data_copy).run()
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+        assert "does not pass its checks" in at.error[0].value
+        row = at.dataframe[0].value.iloc[0]
+        assert row[["file", "line", "column", "rule", "value"]].tolist() == [
+            "troop_levels.csv",
+            "2",
+            "best",
+            "integer",
+            "lots",
+        ]
+        assert not at.metric and not at.get("plotly_chart")

@@ -1,43 +1,134 @@
-"""Real browser: the dashboard loads in Chromium with no page errors and draws its chart."""
+"""Real browser: every page loads in Chromium with no errors; map, download and links work."""
 
 from __future__ import annotations
+
+import csv
+import io
+import re
 
 import pytest
 
 pytestmark = pytest.mark.e2e
 
+PAGES = {
+    "": "Coalition posture in Iraq and Syria",
+    "troops": "Troop levels",
+    "bases": "Bases",
+    "nations": "Contributing nations",
+    "incidents": "Attacks on coalition forces",
+    "compare": "Iraq vs Syria",
+    "plans": "Plans vs reality",
+    "data": "Data",
+    "sources": "Sources & method",
+}
+# Opening a page by its own URL, Streamlit's frontend first probes <page>/_stcore/health and
+# <page>/_stcore/host-config (404) before finding the server root: not an app error.
+PROBE = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
+
 
 def _watch_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on(
-        "console",
-        lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
-    )
+
+    def on_console(msg) -> None:
+        if msg.type != "error":
+            return
+        if PROBE.search(msg.location.get("url", "")):
+            return
+        errors.append(f"console: {msg.text} at {msg.location.get('url')}")
+
+    page.on("console", on_console)
     return errors
 
 
-def test_overview_loads_and_draws_chart(page, server_url, results_dir):
-    """A user opens the dashboard; headline figures and the troop chart appear without errors."""
+def _wait_for_page(page, title: str) -> None:
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
+    # Streamlit marks the app as running while a script run is in progress.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_loads_without_errors(page, server_url, results_dir, path):
+    """A user opens each page by its link; it renders with no page or console errors."""
+    errors = _watch_errors(page)
+    page.goto(f"{server_url}/{path}", wait_until="domcontentloaded")
+    _wait_for_page(page, PAGES[path])
+    # Every chart container has drawn its SVG before the screenshot.
+    page.wait_for_function(
+        """() => {
+            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+            return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+        }""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(results_dir / f"page-{path or 'overview'}.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+
+
+def test_overview_draws_chart(page, server_url, results_dir):
+    """The overview shows its headline figures and draws the troop chart."""
     errors = _watch_errors(page)
     page.goto(server_url, wait_until="domcontentloaded")
-    page.get_by_text("US troops in Iraq").first.wait_for(timeout=60_000)
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-    page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
-    page.screenshot(path=str(results_dir / "overview.png"), full_page=True)
+    page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=60_000)
     assert page.locator("[data-testid='stMetric']").count() >= 4
+    page.screenshot(path=str(results_dir / "overview.png"), full_page=True)
     assert not errors, errors
 
 
-def test_country_link_reopens_view(page, server_url, results_dir):
-    """A copied link with ?country=Syria opens with Syria selected."""
-    errors = _watch_errors(page)
-    page.goto(f"{server_url}/?country=Syria", wait_until="domcontentloaded")
-    page.get_by_text("US troops in Syria").first.wait_for(timeout=60_000)
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-    labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
-    assert "US troops in Syria" in labels and "US troops in Iraq" not in labels
-    checked = page.locator("[data-testid='stRadio'] input[type='radio']:checked")
-    assert checked.first.evaluate("e => e.closest('label').innerText").strip() == "Syria"
-    page.screenshot(path=str(results_dir / "overview-syria.png"), full_page=True)
-    assert not errors, errors
+def test_bases_map_draws_country_outlines_offline(page, server_url, results_dir):
+    """The bases map draws country borders from the vendored topojson, without internet."""
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{server_url}/bases", wait_until="domcontentloaded")
+    _wait_for_page(page, "Bases")
+    borders = page.locator(
+        ".js-plotly-plot .geo .countries path, .js-plotly-plot .geo path.countries"
+    )
+    borders.first.wait_for(state="attached", timeout=60_000)
+    assert any("/app/static/topojson/asia_50m.json" in url for url in requested)
+    assert not [u for u in requested if "cdn.plot.ly" in u]
+    assert page.locator(".js-plotly-plot .geo .scattergeo path.point").count() > 0
+    page.locator(".js-plotly-plot").first.screenshot(path=str(results_dir / "bases-map.png"))
+
+
+def test_data_page_download_parses(page, server_url):
+    """A user downloads the filtered table from the Data page; it arrives and parses as CSV."""
+    page.goto(f"{server_url}/data?data_table=bases&country=Iraq", wait_until="domcontentloaded")
+    _wait_for_page(page, "Data")
+    button = page.get_by_role("button", name=re.compile(r"Download these \d+ rows"))
+    with page.expect_download(timeout=60_000) as info:
+        button.first.click()
+    content = open(info.value.path(), encoding="utf-8").read()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert rows and {r["country"] for r in rows} == {"Iraq"}
+    shown = re.search(r"Download these (\d+) rows", button.first.inner_text()).group(1)
+    assert len(rows) == int(shown)
+
+
+def test_copied_link_reproduces_view(page, server_url, results_dir):
+    """A link copied after changing filters reopens the same view in a new tab."""
+    page.goto(f"{server_url}/troops", wait_until="domcontentloaded")
+    _wait_for_page(page, "Troop levels")
+    page.get_by_test_id("stSidebar").get_by_text("Iraq", exact=True).click()
+    page.wait_for_url(re.compile(r"country=Iraq"), timeout=30_000)
+    page.get_by_text("Whole coalition", exact=True).click()
+    page.wait_for_url(re.compile(r"troops_force=all"), timeout=30_000)
+    link = page.url
+    other = page.context.new_page()
+    other.goto(link, wait_until="domcontentloaded")
+    _wait_for_page(other, "Troop levels")
+    checked = other.locator("[data-testid='stRadio'] input[type='radio']:checked")
+    other.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stRadio'] input:checked\").length == 2",
+        timeout=60_000,
+    )
+    other.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=60_000)
+    other.screenshot(path=str(results_dir / "troops-from-link.png"), full_page=True)
+    labels = [c.evaluate("e => e.closest('label').innerText").strip() for c in checked.all()]
+    assert labels == ["Iraq", "Whole coalition"], (link, other.url)
+    title = other.locator(".js-plotly-plot .gtitle").first.text_content()
+    assert title == "Coalition troops in Iraq"
