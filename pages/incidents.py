@@ -3,20 +3,7 @@
 import streamlit as st
 
 from posture import app, charts, incidents
-
-WEAPONS = [
-    "rocket",
-    "drone",
-    "ballistic_missile",
-    "cruise_missile",
-    "mortar",
-    "ied",
-    "small_arms",
-    "aircraft_loss",
-    "other",
-    "unknown",
-]
-STATUSES = ["confirmed", "claimed"]
+from schemas.incidents import STATUSES, WEAPONS
 
 # 1. Inputs
 ctx = app.page_setup()

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from posture import app, charts, transforms
-
-MISSIONS = ["OIR", "NMI", "bilateral"]
+from schemas.contributions import MISSIONS
 
 # 1. Inputs
 ctx = app.page_setup()

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from posture import app, export, transforms
-
-KINDS = ["official", "wire", "press", "think_tank", "claimant", "reference"]
+from schemas.sources import SOURCE_KINDS as KINDS
 
 METHOD = """
 **How rows are made.** Each row comes from a page a curator read; `quote` holds the exact

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from posture import app, charts, transforms
+from schemas.troop_levels import LEVEL_KINDS as KINDS
 
 FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
-KINDS = ["official", "reported", "planned"]
 
 # 1. Inputs
 ctx = app.page_setup()
