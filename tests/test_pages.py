@@ -297,3 +297,20 @@ def test_broken_data_shows_error_panel(monkeypatch, data_copy):
             "lots",
         ]
         assert not at.metric and not at.get("plotly_chart")
+
+
+def test_troops_milestones_toggle(monkeypatch, data_copy):
+    """Switching milestones off removes their lines from the chart, and the URL records it."""
+    at = _open(monkeypatch, "troops", data_copy)
+    assert len(chart(at, "troops_chart")["layout"]["shapes"]) == 3
+    at.toggle(key="troops_milestones").set_value(False).run()
+    assert not chart(at, "troops_chart")["layout"].get("shapes")
+    assert at.query_params.get("troops_milestones") == "False"
+
+
+def test_sources_kind_filter(monkeypatch, data_copy):
+    """Picking one kind of source keeps only sources of that kind."""
+    at = _open(monkeypatch, "sources", data_copy)
+    assert len(table(at, "sources_table")) == 2
+    at.multiselect(key="sources_kinds").set_value(["press"]).run()
+    assert table(at, "sources_table")["publisher"].tolist() == ["Example Daily"]
