@@ -1,4 +1,4 @@
-"""Command line: ``python -m posture validate | export | diff | datapackage | readme``."""
+"""Command line: ``python -m posture validate | export | import | diff | datapackage | readme``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from posture.layers import ImportError_, import_events
+
+    directory = Path(args.data_dir) if args.data_dir else data_dir()
+    try:
+        bases = read_dataset(directory).bases
+    except DataValidationError as err:
+        print("the curated data must be valid to find nearest bases:", file=sys.stderr)
+        print(err.report(), file=sys.stderr)
+        return 1
+    user = Path(args.user_dir) if args.user_dir else None
+    try:
+        report = import_events(args.origin, Path(args.file), bases, user, progress=True)
+    except ImportError_ as err:
+        print(f"import failed: {err}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    for reason, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
+        print(f"  rejected {count:,}: {reason}")
+    return 0
+
+
 def _readme(args: argparse.Namespace) -> int:
     from posture.docs import update_readme
     from posture.io import REPO_ROOT
@@ -107,6 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
     export.set_defaults(func=_export)
+
+    layer = commands.add_parser(
+        "import", help="import your own ACLED or UCDP export as a local layer (never shipped)"
+    )
+    layer.add_argument("origin", choices=["acled", "ucdp"], help="which export format")
+    layer.add_argument("file", help="the export, a CSV file")
+    layer.add_argument(
+        "--user-dir", help="where layers go (default: $POSTURE_USER_DIR or .posture/)"
+    )
+    layer.add_argument("--data-dir", help="curated data for nearest bases (default: data/)")
+    layer.set_defaults(func=_import)
 
     readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
     readme.set_defaults(func=_readme)

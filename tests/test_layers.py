@@ -1,0 +1,155 @@
+"""Importing a user's own ACLED or UCDP export: mapping, rejects, replacement, no leftovers."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from posture.cli import main
+from posture.io import read_dataset
+from posture.layers import (
+    ImportError_,
+    available_layers,
+    import_events,
+    layer_path,
+    read_layer,
+    rejects_path,
+)
+from posture.synthetic import ACLED_COLUMNS, UCDP_COLUMNS, write_synthetic
+from tests.helpers import FIXTURES, VALID
+
+MESSY = FIXTURES / "imports"
+
+
+@pytest.fixture(scope="module")
+def bases():
+    return read_dataset(VALID).bases
+
+
+def _rejects(origin: str, directory: Path) -> dict[str, str]:
+    with rejects_path(origin, directory).open(newline="", encoding="utf-8") as handle:
+        return {row["row"]: row["reason"] for row in csv.DictReader(handle)}
+
+
+def test_acled_messy_file(bases, tmp_path):
+    """Every row of a messy ACLED export is kept, left out of area, or rejected with a reason."""
+    report = import_events("acled", MESSY / "acled_messy.csv", bases, tmp_path, progress=False)
+    assert (report.read, report.kept, report.out_of_area, report.rejected) == (13, 4, 1, 8)
+    assert _rejects("acled", tmp_path) == {
+        "5": "event_date: cannot read a date",
+        "6": "latitude: cannot read a number",
+        "7": "row: point_inside_country",
+        "8": "fatalities_best: greater_than_or_equal_to(0)",
+        "9": "origin_id: duplicate",
+        "10": "origin_id: not_nullable",
+        "11": "date_precision: not_nullable",
+        "13": "fatalities: cannot read a whole number",
+    }
+    layer = read_layer("acled", tmp_path).set_index("origin_id")
+    assert list(layer.index) == ["IRQ1", "SYR1", "JOR1", "IRQ8"]
+    assert layer.loc["SYR1", "date"] == pd.Timestamp("2024-01-28")  # '28 January 2024'
+    assert layer.loc["IRQ8", ["country", "location"]].tolist() == ["Iraq", "Spaced place"]
+    assert layer.loc["IRQ1", ["nearest_base_id", "distance_km"]].tolist() == ["base-a", 0.0]
+    assert layer.loc["SYR1", "fatalities_best"] == 3
+    assert pd.isna(layer.loc["SYR1", "fatalities_low"])
+
+
+def test_ucdp_messy_file(bases, tmp_path):
+    """UCDP low/best/high are kept as a range; a low above best is rejected."""
+    report = import_events("ucdp", MESSY / "ucdp_messy.csv", bases, tmp_path, progress=False)
+    assert (report.read, report.kept, report.out_of_area, report.rejected) == (6, 2, 1, 3)
+    assert _rejects("ucdp", tmp_path) == {
+        "3": "row: low_le_best_le_high",
+        "6": "geo_precision: in_range(1, 7)",
+        "7": "event_type: not_nullable",
+    }
+    layer = read_layer("ucdp", tmp_path).set_index("origin_id")
+    assert layer.loc["101", ["fatalities_low", "fatalities_best", "fatalities_high"]].tolist() == [
+        1,
+        2,
+        4,
+    ]
+    assert layer.loc["101", "event_type"] == "one-sided violence"
+    assert layer.loc["104", "date_precision"] == "month"
+
+
+def test_missing_column_is_named(bases, tmp_path):
+    """A file without a required column is refused with the column's name."""
+    path = tmp_path / "bad.csv"
+    path.write_text("event_id_cnty,event_date\nX,2024-01-01\n", "utf-8")
+    with pytest.raises(ImportError_, match="missing column\\(s\\) time_precision, event_type"):
+        import_events("acled", path, bases, tmp_path / "user", progress=False)
+    assert not (tmp_path / "user" / "acled.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a readable UTF-8 CSV"),
+    ],
+)
+def test_unreadable_files(bases, tmp_path, content, message):
+    """A missing, empty or binary file gets a clear error."""
+    path = tmp_path / "input.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ImportError_, match=message):
+        import_events("acled", path, bases, tmp_path / "user", progress=False)
+
+
+def test_failed_import_keeps_previous_layer(bases, tmp_path):
+    """A truncated file fails without touching the earlier layer or leaving temporary files."""
+    import_events("acled", MESSY / "acled_messy.csv", bases, tmp_path, progress=False)
+    before = hashlib.sha256(layer_path("acled", tmp_path).read_bytes()).hexdigest()
+    good = (MESSY / "acled_messy.csv").read_text("utf-8")
+    truncated = tmp_path / "truncated.csv"
+    truncated.write_text(good + 'IRQ9,"unterminated', "utf-8")
+    with pytest.raises(ImportError_, match="cannot be read"):
+        import_events("acled", truncated, bases, tmp_path, progress=False)
+    assert hashlib.sha256(layer_path("acled", tmp_path).read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "acled.parquet",
+        "acled_rejects.csv",
+        "truncated.csv",
+    ]
+
+
+def test_reimport_replaces_and_origins_coexist(bases, tmp_path):
+    """Importing again replaces that origin's layer; ACLED and UCDP layers live side by side."""
+    synthetic = write_synthetic("acled", tmp_path / "acled.csv", 500)
+    import_events("acled", MESSY / "acled_messy.csv", bases, tmp_path / "user", progress=False)
+    import_events("ucdp", MESSY / "ucdp_messy.csv", bases, tmp_path / "user", progress=False)
+    report = import_events("acled", synthetic, bases, tmp_path / "user", progress=False)
+    assert available_layers(tmp_path / "user") == ["acled", "ucdp"]
+    assert len(read_layer("acled", tmp_path / "user")) == report.kept
+    assert report.read == 500 and report.kept + report.out_of_area == 500
+    assert not rejects_path("acled", tmp_path / "user").exists()  # no rejects this time
+    assert len(read_layer("ucdp", tmp_path / "user")) == 2
+
+
+def test_synthetic_files_are_deterministic(tmp_path):
+    """The same size and seed give the same bytes; the columns are the exports' own."""
+    one = write_synthetic("ucdp", tmp_path / "a.csv", 300)
+    two = write_synthetic("ucdp", tmp_path / "b.csv", 300)
+    assert one.read_bytes() == two.read_bytes()
+    acled = write_synthetic("acled", tmp_path / "c.csv", 10)
+    assert acled.read_text("utf-8").splitlines()[0].replace('"', "").split(",") == ACLED_COLUMNS
+    assert len(ACLED_COLUMNS) == 31 and len(UCDP_COLUMNS) == 49
+    assert len(one.read_text("utf-8").splitlines()) == 301
+
+
+def test_import_cli_prints_counts(tmp_path, capsys):
+    """`python -m posture import` prints read, kept, out of area and rejected counts."""
+    args = ["import", "ucdp", str(MESSY / "ucdp_messy.csv"), "--user-dir", str(tmp_path)]
+    assert main([*args, "--data-dir", str(VALID)]) == 0
+    out = capsys.readouterr().out
+    assert "ucdp: read 6, kept 2, out of area 1, rejected 3" in out
+    assert "rejected 1: row: low_le_best_le_high" in out
+    assert main(["import", "acled", str(tmp_path / "nope.csv"), "--data-dir", str(VALID)]) == 1
+    assert "no such file" in capsys.readouterr().err
