@@ -1,9 +1,8 @@
 """Iraq vs Syria: troops, bases held, attacks and attacks per 1,000 troops on one time axis."""
 
-import pandas as pd
 import streamlit as st
 
-from posture import app, charts, incidents, transforms
+from posture import app, layer_view, layers, transforms, views
 
 COUNTRIES = ["Iraq", "Syria"]
 
@@ -17,48 +16,29 @@ st.caption(
     "their rates. Shading carries the low–high troop range through to the rate."
 )
 
+layer = layer_view.choose("compare_layer")
+
 # 2. Process
 months = transforms.month_range(ctx.start, ctx.end)
-data = ctx.dataset
-all_incidents = transforms.filter_dates(data.incidents, ctx.start, ctx.end, "date")
-monthly = incidents.monthly_counts(all_incidents, months=months)
-held = transforms.held_by_month(data.bases, data.base_events, months)
-milestones = transforms.filter_dates(data.milestones, ctx.start_bound, ctx.end_bound, "date")
-milestones = milestones[milestones["kind"].isin(charts.MILESTONE_KINDS_SHOWN)]
-panels = {}
-rows = []
-for country in COUNTRIES:
-    levels = transforms.levels_by_month(data.troop_levels, country, months)
-    attacks = monthly[country] if country in monthly else pd.Series(0, index=months)
-    rate = incidents.per_thousand_troops(attacks, levels)
-    country_held = held[held["country"] == country][["month", "held"]]
-    panels[country] = {
-        "levels": levels,
-        "held": country_held,
-        "attacks": attacks.rename("attacks").reset_index(),
-        "rate": rate,
-    }
-    rows.append(
-        rate.merge(country_held, on="month", how="left").assign(country=country)[
-            [
-                "month",
-                "country",
-                "low",
-                "best",
-                "high",
-                "held",
-                "attacks",
-                "rate_low",
-                "rate",
-                "rate_high",
-            ]
-        ]
-    )
-table = pd.concat(rows).sort_values(["month", "country"]).reset_index(drop=True)
+if layer == layer_view.CURATED:
+    monthly, what = None, "Attacks"
+else:
+    monthly, what = layer_view.monthly_for(layer, ctx, months), f"{layer.upper()} events"
+view = ctx.view(
+    views.compare,
+    start=ctx.start,
+    end=ctx.end,
+    start_bound=ctx.start_bound,
+    end_bound=ctx.end_bound,
+    monthly=monthly,
+    what=what,
+)
 
 # 3. Render
-app.plotly(charts.comparison_chart(panels, milestones), "compare_chart")
-if "Jordan" in monthly:
-    st.caption(f"Not shown: {int(monthly['Jordan'].sum())} attack(s) in Jordan in this period.")
+if layer != layer_view.CURATED:
+    st.info(layers.LICENCE[layer], icon=":material/info:")
+app.plotly(view["figure"], "compare_chart")
+if view["jordan"]:
+    st.caption(f"Not shown: {view['jordan']:,} {what.lower()} in Jordan in this period.")
 st.subheader("Monthly values")
-app.show_table(table, "compare_table", "iraq_vs_syria_monthly.csv")
+app.show_table(view["table"], "compare_table", "iraq_vs_syria_monthly.csv")

@@ -2,12 +2,16 @@
 
 import streamlit as st
 
-from posture import app, charts, incidents
+from posture import app, layer_view, views
 from schemas.incidents import STATUSES, WEAPONS
 
 # 1. Inputs
 ctx = app.page_setup()
 st.title("Attacks on coalition forces")
+layer = layer_view.choose("incidents_layer")
+if layer != layer_view.CURATED:
+    layer_view.render_incidents(layer, ctx)
+    st.stop()
 left, right = st.columns(2)
 with left:
     weapons = app.bound(
@@ -32,27 +36,24 @@ with right:
     )
 
 # 2. Process
-rows = ctx.table("incidents")
-rows = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
-firsts = rows[rows["variant_of"].isna()]
-monthly = incidents.monthly_counts(rows)
-by_weapon = incidents.counts_by(rows, "weapon", "unknown")
-by_claimant = incidents.counts_by(rows, "claimed_by", "no claim reported").head(15)
-casualties = incidents.casualties_by_month(rows)
-ranges = incidents.casualty_ranges(rows)
-located = incidents.locate(rows, ctx.dataset.bases)
-per_base = incidents.by_base(rows, ctx.dataset.bases)
-counts = ctx.table("attack_counts")
-compared = incidents.compare_counts(counts)
+view = ctx.view(
+    views.attacks,
+    country=ctx.country,
+    start=ctx.start_bound,
+    end=ctx.end_bound,
+    weapons=weapons,
+    statuses=statuses,
+)
+ranges = view["ranges"]
 
 # 3. Render
 a, b, c, d = st.columns(4)
 a.metric(
     "Attacks",
-    len(firsts),
+    view["attacks"],
     help="First reports; other reports of the same attack are not counted again.",
 )
-b.metric("Other reports of them", len(rows) - len(firsts))
+b.metric("Other reports of them", view["other_reports"])
 c.metric(
     "Killed, as reported",
     app.span(ranges["killed_low"].sum(), ranges["killed_high"].sum()),
@@ -65,43 +66,33 @@ d.metric(
     help="Sum of each attack's lowest and highest report; attacks with no figure are left "
     f"out ({int(ranges['wounded_high'].isna().sum())} of them).",
 )
-if firsts.empty:
+if not view["attacks"]:
     st.info("No attacks match these filters.")
     st.stop()
 
-app.plotly(
-    charts.stacked_monthly_chart(monthly, "Attacks per month by country", charts.COUNTRY_COLORS),
-    "incidents_monthly",
-)
+app.plotly(view["monthly"], "incidents_monthly")
 left, right = st.columns(2)
 with left:
-    app.plotly(
-        charts.bar_chart(by_weapon, "weapon", "attacks", "By weapon", "Attacks"), "incidents_weapon"
-    )
+    app.plotly(view["weapons"], "incidents_weapon")
 with right:
-    app.plotly(
-        charts.bar_chart(by_claimant, "claimed_by", "attacks", "By claimant (top 15)", "Attacks"),
-        "incidents_claimant",
-    )
-app.plotly(charts.casualties_chart(casualties), "incidents_casualties")
+    app.plotly(view["claimants"], "incidents_claimant")
+app.plotly(view["casualties"], "incidents_casualties")
 st.caption(
     "Bars reach the sum of each attack's highest report, whiskers its lowest; hover shows how "
     "many attacks had no figure at all."
 )
 
-app.plotly(charts.incidents_map(located), "incidents_map")
-at_base = int((located["placed_by"] == "base").sum())
+if view["map"] is not None:
+    app.plotly(view["map"], "incidents_map")
 st.caption(
-    f"{len(located)} of {len(firsts)} attacks are mapped: {at_base} at the base they targeted "
-    "(the source gives no coordinates), the rest at the source's coordinates."
+    f"{view['located']} of {view['attacks']} attacks are mapped: {view['at_base']} at the base "
+    "they targeted (the source gives no coordinates), the rest at the source's coordinates."
 )
-app.plotly(
-    charts.bar_chart(per_base, "name", "attacks", "Attacks per base", "Attacks"),
-    "incidents_per_base",
-)
+app.plotly(view["per_base"], "incidents_per_base")
 
 st.subheader("Counts: official vs claimed vs monitored")
-app.plotly(charts.attack_counts_chart(counts, ctx.dataset.sources), "incidents_counts")
+app.plotly(view["counts"], "incidents_counts")
+compared = view["compared"]
 stated = compared[compared["official_attacks"].notna()]
 for _, row in stated.tail(5).iterrows():
     sign = "more" if row["difference"] > 0 else "fewer"
@@ -111,34 +102,15 @@ for _, row in stated.tail(5).iterrows():
         f"({row['official_attacks']}, {row['official_period_end']:%d %b %Y})."
     )
 app.show_table(
-    app.with_source_columns(compared, ctx.dataset.sources),
+    compared,
     "incidents_compared",
     "attack_counts_compared.csv",
     column_config={"url": app.link_column()},
 )
 
 st.subheader("Every report of every attack")
-table = app.with_source_columns(rows, ctx.dataset.sources)
 app.show_table(
-    table[
-        [
-            "date",
-            "country",
-            "location",
-            "base_id",
-            "weapon",
-            "claimed_by",
-            "killed",
-            "wounded",
-            "status",
-            "summary",
-            "publisher",
-            "url",
-            "quote",
-            "variant_of",
-            "incident_id",
-        ]
-    ],
+    view["table"],
     "incidents_table",
     "incidents_filtered.csv",
     column_config={"url": app.link_column()},

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from posture import app, charts, transforms
+from posture import app, views
 from schemas.contributions import MISSIONS
 
 # 1. Inputs
@@ -20,57 +20,29 @@ missions = app.bound(
 )
 
 # 2. Process
-contributions = ctx.table("contributions")
-contributions = contributions[contributions["mission"].isin(missions)]
-names = ctx.dataset.nations.set_index("iso3")["name"]
-contributions = contributions.assign(nation=contributions["iso3"].map(names))
-presence = transforms.presence_by_year(contributions, ctx.dataset.nations)
-by_mission = transforms.nations_by_mission_year(contributions)
-commands = contributions[contributions["role"].str.contains("command", case=False)]
+view = ctx.view(
+    views.nations, country=ctx.country, start=ctx.start_bound, end=ctx.end_bound, missions=missions
+)
 
 # 3. Render
 a, b = st.columns(2)
-a.metric("Nations in view", contributions["iso3"].nunique())
-b.metric("Contribution reports", len(contributions))
-if contributions.empty:
+a.metric("Nations in view", view["nations"])
+b.metric("Contribution reports", view["reports"])
+if view["heatmap"] is None:
     st.info("No contributions match these filters.")
 else:
-    app.plotly(charts.presence_heatmap(presence), "nations_heatmap")
+    app.plotly(view["heatmap"], "nations_heatmap")
     st.caption("A blank cell means no report was read for that year, not that nobody was there.")
-    app.plotly(charts.missions_chart(by_mission), "nations_missions_chart")
+    app.plotly(view["missions"], "nations_missions_chart")
 
 st.subheader("NATO Mission Iraq and other commands")
 app.show_table(
-    app.with_source_columns(
-        commands[["as_of", "nation", "mission", "deployed_to", "role", "source_id", "quote"]],
-        ctx.dataset.sources,
-    ),
-    "nations_commands",
-    "commands.csv",
-    column_config={"url": app.link_column()},
+    view["commands"], "nations_commands", "commands.csv", column_config={"url": app.link_column()}
 )
 
 st.subheader("Every contribution")
-table = app.with_source_columns(contributions, ctx.dataset.sources)
 app.show_table(
-    table[
-        [
-            "as_of",
-            "nation",
-            "iso3",
-            "deployed_to",
-            "mission",
-            "role",
-            "low",
-            "best",
-            "high",
-            "qualifier",
-            "publisher",
-            "url",
-            "quote",
-            "note",
-        ]
-    ],
+    view["table"],
     "nations_table",
     "contributions_filtered.csv",
     column_config={"url": app.link_column()},

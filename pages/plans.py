@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from posture import app, plans
+from posture import app, views
 
 OUTCOMES = ["met", "missed", "reversed", "pending", "no report since"]
 
@@ -25,12 +25,7 @@ outcomes = app.bound(
 )
 
 # 2. Process
-ledger = plans.ledger(ctx.dataset, ctx.latest)
-if ctx.countries is not None:
-    ledger = ledger[ledger["country"].fillna("").str.contains(ctx.countries[0], regex=False)]
-ledger = ledger[(ledger["deadline"] >= ctx.start) & ledger["outcome"].isin(outcomes)]
-ledger = app.with_source_columns(ledger, ctx.dataset.sources, prefix="plan_")
-ledger = app.with_source_columns(ledger, ctx.dataset.sources, prefix="outcome_")
+ledger = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcomes=outcomes)
 
 # 3. Render
 columns = st.columns(len(OUTCOMES))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from posture import app, export, transforms
+from posture import app, views
 from schemas.sources import SOURCE_KINDS as KINDS
 
 METHOD = """
@@ -52,18 +52,15 @@ with right:
     )
 
 # 2. Process
-cited = transforms.source_citations(ctx.dataset)
-shown = export.search_rows(cited[cited["kind"].isin(kinds)], search)
-disagreements = transforms.troop_disagreements(ctx.dataset.troop_levels)
-variants = ctx.dataset.incidents[ctx.dataset.incidents["variant_of"].notna()]
+view = ctx.view(views.sources, kinds=kinds, search=search)
 
 # 3. Render
 a, b, c = st.columns(3)
-a.metric("Sources", len(cited))
+a.metric("Sources", view["count"])
 b.metric("Newest source", f"{ctx.dataset.newest_source:%d %b %Y}")
-c.metric("Rows citing them", int(cited["rows_citing"].sum()))
+c.metric("Rows citing them", view["rows_citing"])
 app.show_table(
-    shown[["publisher", "title", "published", "kind", "rows_citing", "url", "source_id"]],
+    view["table"],
     "sources_table",
     "sources_filtered.csv",
     column_config={"url": app.link_column("URL")},
@@ -74,9 +71,9 @@ st.markdown(METHOD)
 
 st.subheader("Known disagreements")
 st.markdown(
-    f"- {len(disagreements)} country-months where troop reports give different figures "
+    f"- {len(view['disagreements'])} country-months where troop reports give different figures "
     "(table below and on the Troops page).\n"
-    f"- {len(variants)} extra reports of {variants['variant_of'].nunique()} attacks with "
+    f"- {view['variants']} extra reports of {view['varied_attacks']} attacks with "
     "different casualty figures, dates or weapons (Incidents page, column `variant_of`)."
 )
-app.show_table(disagreements, "sources_disagreements", "troop_level_disagreements.csv")
+app.show_table(view["disagreements"], "sources_disagreements", "troop_level_disagreements.csv")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from posture import app, charts, transforms
+from posture import app, transforms, views
 from schemas.troop_levels import LEVEL_KINDS as KINDS
 
 FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
@@ -47,34 +47,29 @@ with right:
     )
 
 # 2. Process
-rows = ctx.table("troop_levels")
-rows = rows[(rows["force"] == force) & rows["kind"].isin(kinds)]
-milestones = ctx.table("milestones")
-milestones = milestones[milestones["kind"].isin(charts.MILESTONE_KINDS_SHOWN)]
-conflicts = transforms.troop_disagreements(rows)
+view = ctx.view(
+    views.troops,
+    country=ctx.country,
+    start=ctx.start_bound,
+    end=ctx.end_bound,
+    force=force,
+    kinds=kinds,
+    show_milestones=show_milestones,
+)
 
 # 3. Render
-figure = charts.troop_levels_chart(
-    rows,
-    ctx.dataset.sources,
-    ctx.troop_countries,
-    force,
-    milestones=milestones if show_milestones else None,
-    band=True,
-)
-app.plotly(figure, "troops_chart")
-if rows.empty:
+app.plotly(view["figure"], "troops_chart")
+if not view["rows"]:
     st.info("No troop figures match these filters.")
 
 st.subheader("Reports disagreeing within a month")
 st.caption("Different figures for the same country, force and month are all kept.")
-app.show_table(conflicts, "troops_conflicts", "troop_level_disagreements.csv")
+app.show_table(view["conflicts"], "troops_conflicts", "troop_level_disagreements.csv")
 
 st.subheader("Every report shown")
-table = app.with_source_columns(rows, ctx.dataset.sources)
 app.show_table(
-    table,
+    view["table"],
     "troops_table",
     "troop_levels_filtered.csv",
-    column_config={"url": app.link_column(), "as_of": st.column_config.DateColumn("as of")},
+    column_config={"url": app.link_column(), "as_of": st.column_config.TextColumn("as of")},
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from posture import export, transforms
+from posture import export, transforms, views
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -213,12 +214,12 @@ class PageContext:
     @property
     def countries(self) -> list[str] | None:
         """Country names to keep, or None for no restriction."""
-        return selected_countries(self.country)
+        return views.countries_for(self.country)
 
     @property
     def troop_countries(self) -> list[str]:
         """Countries that have troop lines for the current choice."""
-        return chart_countries(self.country)
+        return views.troop_countries(self.country)
 
     @property
     def end_bound(self) -> pd.Timestamp | None:
@@ -231,11 +232,24 @@ class PageContext:
         """The date filter's start; None at the earliest date."""
         return None if self.start <= pd.Timestamp(FIRST_DATE) else self.start
 
+    def view(self, function, **filters):
+        """``function(dataset, **filters)`` computed once per data version and filter values,
+        shared by every rerun and session (figures and tables are only drawn, never changed)."""
+        name = f"{function.__module__}.{function.__qualname__}"
+        directory = data_dir()
+        token = (str(directory), _signature(directory))
+        return _view(name, token, function, self.dataset, tuple(sorted(filters.items())))
+
     def table(self, name: str, search: str | None = None) -> pd.DataFrame:
         """A table filtered by the shared country and date filters."""
         return export.filter_table(
             self.dataset, name, self.countries, self.start_bound, self.end_bound, search
         )
+
+
+@st.cache_resource(max_entries=512, show_spinner="Preparing the view…")
+def _view(name: str, token: tuple, _function, _dataset: Dataset, filters: tuple):
+    return _function(_dataset, **dict(filters))
 
 
 def _leave_legacy_navigation() -> None:
@@ -305,12 +319,31 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_DISPLAYED: OrderedDict[int, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+
+
+def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``display(frame)``, remembered for the same frame object (views are cached objects)."""
+    hit = _DISPLAYED.get(id(frame))
+    if hit is not None and hit[0] is frame:
+        _DISPLAYED.move_to_end(id(frame))
+        return hit[1]
+    shown = display(frame)
+    _DISPLAYED[id(frame)] = (frame, shown)
+    while len(_DISPLAYED) > 128:
+        _DISPLAYED.popitem(last=False)
+    return shown
+
+
 def show_table(
     frame: pd.DataFrame, key: str, file_name: str, column_config: dict | None = None, **kwargs
 ) -> None:
-    """A table and a download button for exactly its rows and columns (formula-safe CSV)."""
+    """A table and a download button for exactly its rows and columns (formula-safe CSV).
+
+    The CSV is built when the button is clicked, not on every rerun.
+    """
     st.dataframe(
-        display(frame),
+        _displayed(frame),
         key=key,
         hide_index=True,
         width="stretch",
@@ -319,22 +352,13 @@ def show_table(
     )
     st.download_button(
         f"Download these {len(frame):,} rows (CSV)",
-        data=export.csv_bytes(frame),
+        data=lambda: export.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_download",
         icon=":material/download:",
+        on_click="ignore",
     )
-
-
-def selected_countries(choice: str | None) -> list[str] | None:
-    """Country names for a filter choice; None means no restriction."""
-    return None if choice in (None, "Both") else [choice]
-
-
-def chart_countries(choice: str | None) -> list[str]:
-    """Countries to draw troop lines for (troop levels exist for Iraq and Syria only)."""
-    return ["Iraq", "Syria"] if choice in (None, "Both") else [choice]
 
 
 def source_link(sources: pd.DataFrame, source_id: str) -> str:
@@ -359,18 +383,6 @@ def escape_markdown(text: str) -> str:
 def link_column(label: str = "Source") -> st.column_config.LinkColumn:
     """A column of source links (only http and https URLs pass validation)."""
     return st.column_config.LinkColumn(label, display_text="open", width="small")
-
-
-def with_source_columns(
-    frame: pd.DataFrame, sources: pd.DataFrame, prefix: str = ""
-) -> pd.DataFrame:
-    """Add the publisher and URL of ``{prefix}source_id`` next to each row."""
-    column = f"{prefix}source_id"
-    lookup = sources.set_index("source_id")
-    out = frame.copy()
-    out[f"{prefix}publisher"] = out[column].map(lookup["publisher"])
-    out[f"{prefix}url"] = out[column].map(lookup["url"])
-    return out
 
 
 def span(low: float, high: float) -> str:

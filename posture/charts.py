@@ -613,7 +613,9 @@ COMPARISON_ROWS = [
 
 
 def comparison_chart(
-    panels: dict[str, dict[str, pd.DataFrame]], milestones: pd.DataFrame | None = None
+    panels: dict[str, dict[str, pd.DataFrame]],
+    milestones: pd.DataFrame | None = None,
+    what: str = "Attacks",
 ) -> go.Figure:
     """Side-by-side panels on one time axis: troops, bases held, attacks, attacks per 1,000.
 
@@ -623,6 +625,12 @@ def comparison_chart(
     from plotly.subplots import make_subplots
 
     countries = list(panels)
+    titles = [
+        COMPARISON_ROWS[0],
+        COMPARISON_ROWS[1],
+        f"{what} per month",
+        f"{what} per 1,000 US troops",
+    ]
     shapes: list[dict] = []
     fig = make_subplots(
         rows=len(COMPARISON_ROWS),
@@ -675,7 +683,7 @@ def comparison_chart(
                     mode="lines",
                     line={"color": color, "shape": "hv", "width": 2},
                     connectgaps=False,
-                    name=f"{country}: {COMPARISON_ROWS[row - 1]}",
+                    name=f"{country}: {titles[row - 1]}",
                     showlegend=False,
                     customdata=list(
                         zip(frame[low].astype(float), frame[high].astype(float), strict=True)
@@ -706,7 +714,7 @@ def comparison_chart(
                 y=data["attacks"]["attacks"],
                 marker_color=color,
                 showlegend=False,
-                hovertemplate="%{x|%b %Y}: %{y} attacks<extra></extra>",
+                hovertemplate=f"%{{x|%b %Y}}: %{{y}} {what.lower()}<extra></extra>",
             ),
             row=3,
             col=col,
@@ -717,8 +725,88 @@ def comparison_chart(
                 index = (row - 1) * len(countries) + col
                 shapes += milestone_shapes(scope, "" if index == 1 else str(index))
     apply_layout(fig, "Iraq vs Syria on one time axis", "", "")
-    for row, title in enumerate(COMPARISON_ROWS, start=1):
+    for row, title in enumerate(titles, start=1):
         fig.update_yaxes(title_text=title, title_font={"size": 11}, row=row, col=1)
     fig.update_layout(height=900, showlegend=False, bargap=0.1, shapes=shapes)
     fig.update_xaxes(title_text="Month", row=len(COMPARISON_ROWS))
     return fig
+
+
+# --- Imported layers --------------------------------------------------------------------
+
+
+def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.Figure:
+    """Imported events (or grid cells of them) with the curated bases on top."""
+    fig = go.Figure()
+    for country in sorted(points["country"].unique()):
+        rows = points[points["country"] == country]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["lat"],
+                lon=rows["lon"],
+                mode="markers",
+                marker={
+                    "size": (rows["events"] ** 0.5 * 3).clip(lower=3, upper=30),
+                    "color": COUNTRY_COLORS.get(country, NEUTRAL),
+                    "opacity": 0.5,
+                },
+                name=f"{origin.upper()}: {country}",
+                customdata=list(zip(rows["events"], rows["place"], strict=True)),
+                hovertemplate="%{customdata[0]:,} event(s) %{customdata[1]}<extra></extra>",
+            )
+        )
+    located = bases[bases["latitude"].notna()]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=located["latitude"],
+            lon=located["longitude"],
+            mode="markers",
+            marker={"symbol": "x", "size": 8, "color": "#000000"},
+            name="Curated bases",
+            text=located["name"],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    _geo_layout(fig)
+    apply_layout(fig, f"{origin.upper()} events and curated bases", "", "")
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+def imported_fatalities_chart(fatalities: pd.DataFrame) -> go.Figure:
+    """Fatalities per month as the origin gives them; a low–high band where it has one."""
+    fig = go.Figure()
+    if fatalities["low"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                x=fatalities["month"],
+                y=fatalities["low"].astype(float),
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=fatalities["month"],
+                y=fatalities["high"].astype(float),
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=_rgba(NEUTRAL, 0.3),
+                name="low–high estimate",
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=fatalities["month"],
+            y=fatalities["best"].astype(float),
+            mode="lines",
+            line={"color": "#000000", "width": 1.5},
+            name="best estimate",
+            hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    return apply_layout(fig, "Reported fatalities per month (all victims)", "Month", "Fatalities")

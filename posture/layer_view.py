@@ -1,0 +1,121 @@
+"""Streamlit glue for imported layers: choosing a layer, cached loading and the Incidents view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from posture import app, charts, imported, layers, transforms
+
+CURATED = "curated"
+
+
+@st.cache_resource(show_spinner="Loading the imported layer…", max_entries=4)
+def _layer(path: str, mtime: int) -> pd.DataFrame:
+    # cache_resource: one copy shared by every session and rerun (no per-call copy).
+    origin = layers.Path(path).stem
+    return layers.read_layer(origin, layers.Path(path).parent)
+
+
+def load(origin: str) -> pd.DataFrame:
+    """The imported layer of ``origin``, read once per file version."""
+    path = layers.layer_path(origin)
+    return _layer(str(path), path.stat().st_mtime_ns)
+
+
+def choose(key: str) -> str:
+    """A 'Layer' choice between the curated incidents and any imported layer (kept in the URL)."""
+    options = [CURATED, *layers.available_layers()]
+    if len(options) == 1:
+        return CURATED
+    labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}
+    return app.bound(
+        st.radio,
+        key,
+        parse=app.one_of(options),
+        default=CURATED,
+        label="Layer",
+        options=options,
+        format_func=labels.get,
+        horizontal=True,
+        help="Imported layers are your own ACLED or UCDP exports (python -m posture import).",
+    )
+
+
+@st.cache_resource(show_spinner="Summarising the imported layer…", max_entries=64)
+def summarise(origin: str, mtime: int, countries, start, end) -> dict:
+    """All aggregates the imported view draws, computed once per layer version and filter."""
+    events = imported.filter_events(load(origin), countries, start, end)
+    points, note = imported.map_points(events)
+    return {
+        "count": len(events),
+        "monthly": imported.monthly_counts(events),
+        "types": imported.counts_by(events, "event_type"),
+        "actors": imported.counts_by(events, "actor"),
+        "fatalities": imported.fatalities_by_month(events),
+        "points": points,
+        "map_note": note,
+        "preview": events.head(1000).reset_index(drop=True),
+        "near": imported.near_bases(events, _bases()),
+    }
+
+
+def _bases() -> pd.DataFrame:
+    return app.load_dataset().bases
+
+
+def summary_for(origin: str, ctx: app.PageContext) -> dict:
+    """Cached aggregates of ``origin`` under the page's shared filters."""
+    mtime = layers.layer_path(origin).stat().st_mtime_ns
+    return summarise(origin, mtime, ctx.countries, ctx.start_bound, ctx.end_bound)
+
+
+def render_incidents(origin: str, ctx: app.PageContext) -> None:
+    """The Incidents page for an imported layer: counts, types, map, bases nearby, preview."""
+    summary = summary_for(origin, ctx)
+    st.info(layers.LICENCE[origin], icon=":material/info:")
+    st.metric(f"{origin.upper()} events in view", f"{summary['count']:,}")
+    if not summary["count"]:
+        st.warning("No imported events match these filters.")
+        return
+    app.plotly(
+        charts.stacked_monthly_chart(
+            summary["monthly"],
+            f"{origin.upper()} events per month by country",
+            charts.COUNTRY_COLORS,
+        ).update_yaxes(title_text="Events"),
+        "incidents_layer_monthly",
+    )
+    left, right = st.columns(2)
+    with left:
+        app.plotly(
+            charts.bar_chart(summary["types"], "event_type", "events", "By event type", "Events"),
+            "incidents_layer_types",
+        )
+    with right:
+        app.plotly(
+            charts.bar_chart(summary["actors"], "actor", "events", "By actor (top 15)", "Events"),
+            "incidents_layer_actors",
+        )
+    app.plotly(charts.imported_fatalities_chart(summary["fatalities"]), "incidents_layer_deaths")
+    app.plotly(
+        charts.imported_map(summary["points"], ctx.dataset.bases, origin), "incidents_layer_map"
+    )
+    st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")
+    near = summary["near"]
+    st.subheader("Events within 25 km of a curated base")
+    app.show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
+    st.subheader("First 1,000 events in view")
+    app.show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _monthly(origin: str, mtime: int, start, end, first: pd.Timestamp, last: pd.Timestamp):
+    events = imported.filter_events(load(origin), None, start, end)
+    return imported.monthly_counts(events, transforms.month_range(first, last))
+
+
+def monthly_for(origin: str, ctx: app.PageContext, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Imported events per month and country under the shared date filter (all countries)."""
+    mtime = layers.layer_path(origin).stat().st_mtime_ns
+    return _monthly(origin, mtime, ctx.start_bound, ctx.end_bound, months[0], months[-1])

@@ -1,0 +1,301 @@
+"""Everything each page shows, computed from the dataset and the filter values in one call.
+
+Each view is pure (no Streamlit) and takes only the dataset and plain filter values, so the
+pages can cache a whole view per filter combination and a warm rerun only draws it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from posture import charts, export, incidents, plans, transforms
+from posture.io import Dataset
+
+SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
+
+
+def countries_for(country: str) -> list[str] | None:
+    """Country names for the shared filter's choice; None for both (no restriction)."""
+    return None if country in (None, "Both") else [country]
+
+
+def troop_countries(country: str) -> list[str]:
+    """Countries that have troop lines for the shared filter's choice."""
+    return ["Iraq", "Syria"] if country in (None, "Both") else [country]
+
+
+def with_source_columns(
+    frame: pd.DataFrame, sources: pd.DataFrame, prefix: str = ""
+) -> pd.DataFrame:
+    """Add the publisher and URL of ``{prefix}source_id`` next to each row."""
+    column = f"{prefix}source_id"
+    lookup = sources.set_index("source_id")
+    out = frame.copy()
+    out[f"{prefix}publisher"] = out[column].map(lookup["publisher"])
+    out[f"{prefix}url"] = out[column].map(lookup["url"])
+    return out
+
+
+def _table(dataset, name, country, start, end, search=None):
+    return export.filter_table(dataset, name, countries_for(country), start, end, search)
+
+
+def overview(dataset: Dataset, country: str, start, end) -> dict:
+    """Headline figures and the troop chart."""
+    latest = transforms.latest_date(dataset)
+    countries = countries_for(country)
+    status = transforms.filter_countries(
+        transforms.base_status_at(dataset.bases, dataset.base_events, latest), countries
+    )
+    recent = transforms.filter_countries(
+        transforms.incidents_in_last_months(dataset.incidents, latest), countries
+    )
+    since = latest - pd.DateOffset(years=2)
+    nations = transforms.nations_reported_since(
+        transforms.filter_countries(dataset.contributions, countries, "deployed_to"), since
+    )
+    return {
+        "latest": latest,
+        "levels": {
+            c: transforms.latest_levels(dataset.troop_levels, c) for c in troop_countries(country)
+        },
+        "held": transforms.count_held_bases(status),
+        "recent": len(recent),
+        "since": since,
+        "nations": len(nations),
+        "figure": charts.troop_levels_chart(
+            dataset.troop_levels, dataset.sources, troop_countries(country)
+        ),
+    }
+
+
+def troops(dataset: Dataset, country, start, end, force, kinds, show_milestones) -> dict:
+    """The troop chart, the disagreements and the rows shown."""
+    rows = _table(dataset, "troop_levels", country, start, end)
+    rows = rows[(rows["force"] == force) & rows["kind"].isin(kinds)]
+    milestones = _table(dataset, "milestones", country, start, end)
+    milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
+    return {
+        "rows": len(rows),
+        "figure": charts.troop_levels_chart(
+            rows,
+            dataset.sources,
+            troop_countries(country),
+            force,
+            milestones=milestones if show_milestones else None,
+            band=True,
+        ),
+        "conflicts": transforms.troop_disagreements(rows),
+        "table": with_source_columns(rows, dataset.sources),
+    }
+
+
+def bases(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
+    """Status of every site on a date, the map, lifecycles and the events."""
+    sites = _table(dataset, "bases", country, start, end)
+    events = dataset.base_events[dataset.base_events["base_id"].isin(sites["base_id"])]
+    status = transforms.base_status_at(sites, events, on)
+    status_table = with_source_columns(
+        status[
+            [
+                "name",
+                "country",
+                "admin1",
+                "status",
+                "last_event",
+                "last_event_date",
+                "event_source_id",
+            ]
+        ],
+        dataset.sources,
+        prefix="event_",
+    )
+    shown = _table(dataset, "base_events", country, start, end)
+    table = with_source_columns(
+        shown.merge(sites[["base_id", "name", "country"]], on="base_id", how="left"),
+        dataset.sources,
+    )
+    return {
+        "held": transforms.count_held_bases(status),
+        "unmapped": status.loc[status["latitude"].isna(), "name"].tolist(),
+        "map": charts.bases_map(status, on),
+        "status_table": status_table,
+        "lifecycle": charts.lifecycle_chart(transforms.base_lifecycle(sites, events), events, on),
+        "events_table": table[
+            ["date", "name", "country", "event", "kind", "publisher", "url", "quote", "note"]
+        ],
+    }
+
+
+def nations(dataset: Dataset, country, start, end, missions) -> dict:
+    """Contributions, the presence heatmap, missions per year and commands."""
+    rows = _table(dataset, "contributions", country, start, end)
+    rows = rows[rows["mission"].isin(missions)]
+    names = dataset.nations.set_index("iso3")["name"]
+    rows = rows.assign(nation=rows["iso3"].map(names))
+    commands = rows[rows["role"].str.contains("command", case=False)].sort_values("as_of")
+    table = with_source_columns(rows, dataset.sources)
+    return {
+        "nations": rows["iso3"].nunique(),
+        "reports": len(rows),
+        "heatmap": charts.presence_heatmap(transforms.presence_by_year(rows, dataset.nations))
+        if len(rows)
+        else None,
+        "missions": charts.missions_chart(transforms.nations_by_mission_year(rows)),
+        "commands": with_source_columns(
+            commands[["as_of", "nation", "mission", "deployed_to", "role", "source_id", "quote"]],
+            dataset.sources,
+        ),
+        "table": table[
+            [
+                "as_of",
+                "nation",
+                "iso3",
+                "deployed_to",
+                "mission",
+                "role",
+                "low",
+                "best",
+                "high",
+                "qualifier",
+                "publisher",
+                "url",
+                "quote",
+                "note",
+            ]
+        ],
+    }
+
+
+def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+    """Curated attacks: monthly, by weapon and claimant, casualties, map, bases, counts."""
+    rows = _table(dataset, "incidents", country, start, end)
+    rows = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
+    firsts = rows[rows["variant_of"].isna()]
+    located = incidents.locate(rows, dataset.bases)
+    counts = _table(dataset, "attack_counts", country, start, end)
+    table = with_source_columns(rows, dataset.sources)
+    return {
+        "attacks": len(firsts),
+        "other_reports": len(rows) - len(firsts),
+        "ranges": incidents.casualty_ranges(rows),
+        "monthly": charts.stacked_monthly_chart(
+            incidents.monthly_counts(rows), "Attacks per month by country", charts.COUNTRY_COLORS
+        )
+        if len(firsts)
+        else None,
+        "weapons": charts.bar_chart(
+            incidents.counts_by(rows, "weapon", "unknown"),
+            "weapon",
+            "attacks",
+            "By weapon",
+            "Attacks",
+        ),
+        "claimants": charts.bar_chart(
+            incidents.counts_by(rows, "claimed_by", "no claim reported").head(15),
+            "claimed_by",
+            "attacks",
+            "By claimant (top 15)",
+            "Attacks",
+        ),
+        "casualties": charts.casualties_chart(incidents.casualties_by_month(rows)),
+        "map": charts.incidents_map(located) if len(located) else None,
+        "located": len(located),
+        "at_base": int((located["placed_by"] == "base").sum()),
+        "per_base": charts.bar_chart(
+            incidents.by_base(rows, dataset.bases), "name", "attacks", "Attacks per base", "Attacks"
+        ),
+        "counts": charts.attack_counts_chart(counts, dataset.sources),
+        "compared": with_source_columns(incidents.compare_counts(counts), dataset.sources),
+        "table": table[
+            [
+                "date",
+                "country",
+                "location",
+                "base_id",
+                "weapon",
+                "claimed_by",
+                "killed",
+                "wounded",
+                "status",
+                "summary",
+                "publisher",
+                "url",
+                "quote",
+                "variant_of",
+                "incident_id",
+            ]
+        ],
+    }
+
+
+def compare(
+    dataset: Dataset,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    start_bound,
+    end_bound,
+    monthly: pd.DataFrame | None = None,
+    what: str = "Attacks",
+) -> dict:
+    """Iraq and Syria panels on one time axis, and the monthly values behind them."""
+    months = transforms.month_range(start, end)
+    if monthly is None:
+        shown = transforms.filter_dates(dataset.incidents, start, end, "date")
+        monthly = incidents.monthly_counts(shown, months=months)
+    held = transforms.held_by_month(dataset.bases, dataset.base_events, months)
+    milestones = transforms.filter_dates(dataset.milestones, start_bound, end_bound, "date")
+    milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
+    panels, rows = {}, []
+    for country in ("Iraq", "Syria"):
+        levels = transforms.levels_by_month(dataset.troop_levels, country, months)
+        counted = monthly[country] if country in monthly else pd.Series(0, index=months)
+        rate = incidents.per_thousand_troops(counted, levels)
+        country_held = held[held["country"] == country][["month", "held"]]
+        panels[country] = {
+            "levels": levels,
+            "held": country_held,
+            "attacks": counted.rename("attacks").reset_index(),
+            "rate": rate,
+        }
+        rows.append(
+            rate.merge(country_held, on="month", how="left").assign(country=country)[
+                ["month", "country", "low", "best", "high", "held", "attacks"]
+                + ["rate_low", "rate", "rate_high"]
+            ]
+        )
+    return {
+        "figure": charts.comparison_chart(panels, milestones, what),
+        "jordan": int(monthly["Jordan"].sum()) if "Jordan" in monthly else 0,
+        "table": pd.concat(rows).sort_values(["month", "country"]).reset_index(drop=True),
+    }
+
+
+def ledger(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
+    """The plans-vs-reality ledger with both sources' publisher and URL."""
+    rows = plans.ledger(dataset, transforms.latest_date(dataset))
+    countries = countries_for(country)
+    if countries is not None:
+        rows = rows[rows["country"].fillna("").str.contains(countries[0], regex=False)]
+    if start is not None:
+        rows = rows[rows["deadline"] >= start]
+    rows = rows[rows["outcome"].isin(outcomes)]
+    rows = with_source_columns(rows, dataset.sources, prefix="plan_")
+    return with_source_columns(rows, dataset.sources, prefix="outcome_")
+
+
+def sources(dataset: Dataset, kinds, search) -> dict:
+    """Sources with citation counts, filtered; and the known disagreements."""
+    cited = transforms.source_citations(dataset)
+    shown = export.search_rows(cited[cited["kind"].isin(kinds)], search)
+    variants = dataset.incidents[dataset.incidents["variant_of"].notna()]
+    return {
+        "count": len(cited),
+        "rows_citing": int(cited["rows_citing"].sum()),
+        "table": shown[
+            ["publisher", "title", "published", "kind", "rows_citing", "url", "source_id"]
+        ],
+        "disagreements": transforms.troop_disagreements(dataset.troop_levels),
+        "variants": len(variants),
+        "varied_attacks": variants["variant_of"].nunique(),
+    }
