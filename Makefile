@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test lint format validate datapackage browser clean
+.PHONY: help run test lint format validate datapackage browser bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ validate: .venv/.synced ## Check the data against its contract
 
 datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
 	$(PY) -m posture datapackage
+
+bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writes benchmarks/results/ and docs/performance.md
+	$(PY) benchmarks/bench.py --repeat 5
+	$(PY) benchmarks/publish.py
 
 browser: ## Install Debian's Chromium for the browser tests when missing (root only)
 	@if [ -x "$(CHROMIUM)" ]; then :; \

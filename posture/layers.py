@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from schemas.imported_events import ImportedEventSchema
 USER_DIR_ENV = "POSTURE_USER_DIR"
 AREA = ("Iraq", "Syria", "Jordan")
 EARTH_RADIUS_KM = 6371.0088
-BLOCK_BYTES = 32 << 20
+BLOCK_BYTES = 64 << 20
 
 # Columns each origin must have (order and extra columns do not matter).
 REQUIRED = {
@@ -195,9 +196,11 @@ def nearest_bases(lat: np.ndarray, lon: np.ndarray, bases: pd.DataFrame):
         return np.full(len(lat), None, dtype=object), np.full(len(lat), np.nan)
     blat = located["latitude"].to_numpy(float)
     blon = located["longitude"].to_numpy(float)
-    scale = np.cos(np.radians(np.nan_to_num(lat)))[:, None]
-    flat = (lat[:, None] - blat[None, :]) ** 2 + ((lon[:, None] - blon[None, :]) * scale) ** 2
-    best = np.argmin(np.nan_to_num(flat, nan=np.inf), axis=1)
+    lat32, lon32 = np.nan_to_num(lat).astype(np.float32), np.nan_to_num(lon).astype(np.float32)
+    scale = np.cos(np.radians(lat32))[:, None]
+    dlat = lat32[:, None] - blat.astype(np.float32)[None, :]
+    dlon = (lon32[:, None] - blon.astype(np.float32)[None, :]) * scale
+    best = np.argmin(dlat * dlat + dlon * dlon, axis=1)
     p1, p2 = np.radians(lat), np.radians(blat[best])
     dl = np.radians(blon[best] - lon)
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -363,6 +366,20 @@ def _progress(done_rows: int, estimate: int, started: float, origin: str) -> Non
     )
 
 
+def read_batches(path: Path, header: list[str], needed: list[str]):
+    """Record batches of the needed columns, as text, streamed block by block (bounded memory)."""
+    return pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, column_names=header, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=needed,
+            column_types={c: pyarrow.string() for c in needed},
+            strings_can_be_null=False,
+        ),
+    )
+
+
 def _reject(out, report: ImportReport, row: int, reason: str, values: list) -> None:
     """Write one rejected row (file row number counting the header as row 1) and count it."""
     reason = reason.strip("; ")
@@ -413,27 +430,18 @@ def import_events(
     report = ImportReport(origin, str(path))
     started = time.monotonic()
     needed = REQUIRED[origin]
-    writer = None
+    writer = background = pending = None
     size = path.stat().st_size
     try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                block_size=BLOCK_BYTES, column_names=header, skip_rows=1
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=needed,
-                column_types={c: pyarrow.string() for c in needed},
-                strings_can_be_null=False,
-            ),
-        )
+        batches = read_batches(path, header, needed)
         writer = pq.ParquetWriter(tmp_layer, ARROW_SCHEMA)
+        background = ThreadPoolExecutor(max_workers=1)
+        pending = None
         with tmp_rejects.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle, lineterminator="\n")
             out.writerow(["row", "reason", *needed])
             estimate = 0
-            for batch in reader:
+            for batch in batches:
                 table = pyarrow.Table.from_batches([batch])
                 first = report.read
                 report.read += table.num_rows
@@ -466,14 +474,20 @@ def import_events(
                     raws = table.take(pyarrow.array(positions[bad.index].to_numpy()))
                     for (row, reason), values in zip(bad.items(), raws.to_pylist(), strict=True):
                         _reject(out, report, row, reason, [values[c] for c in needed])
-                writer.write_table(
-                    pyarrow.Table.from_pandas(valid, schema=ARROW_SCHEMA, preserve_index=False)
+                # Parquet encoding releases the GIL: let it overlap the next batch's parsing.
+                if pending is not None:
+                    pending.result()
+                table_out = pyarrow.Table.from_pandas(
+                    valid, schema=ARROW_SCHEMA, preserve_index=False
                 )
+                pending = background.submit(writer.write_table, table_out)
                 report.kept += len(valid)
                 if on_batch:
                     on_batch(report.read)
                 if progress and time.monotonic() - started > 2:
                     _progress(report.read, max(estimate, report.read), started, origin)
+            if pending is not None:
+                pending.result()
             writer.close()
             writer = None
             _drop_repeated_ids(tmp_layer, out, report)
@@ -484,6 +498,10 @@ def import_events(
             "complete and comma-separated?"
         ) from None
     finally:
+        if pending is not None:
+            pending.exception()
+        if background is not None:
+            background.shutdown(wait=True)
         if writer is not None:
             writer.close()
         if sys.exc_info()[0] is not None:

@@ -118,6 +118,25 @@ def inside_country(df: pd.DataFrame, country_col: str = "country") -> pd.Series:
     return ok
 
 
-def no_surrounding_space(values: pd.Series) -> pd.Series:
-    """True where a text cell is empty or has no leading or trailing white space."""
-    return values.isna() | (values == values.str.strip())
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or str(values.dtype) in ("str", "string")
+
+
+class CleanText(pa.DataFrameModel):
+    """Rules for every text cell of every table, inherited by each table's model."""
+
+    @pa.check(".+", regex=True, name="no_surrounding_space")
+    def no_surrounding_space(cls, values: pd.Series) -> pd.Series:
+        if not _is_text(values):
+            return pd.Series(True, index=values.index)
+        return values.isna() | (values == values.str.strip())
+
+    @pa.check(".+", regex=True, name="no_formula_prefix")
+    def no_formula_prefix(cls, values: pd.Series) -> pd.Series:
+        # A cell a spreadsheet would run as a formula is almost surely a paste accident.
+        if not _is_text(values):
+            return pd.Series(True, index=values.index)
+        return ~values.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)

@@ -8,6 +8,7 @@ from pandera.typing import Series
 
 from schemas._common import (
     COUNT_COUNTRIES,
+    CleanText,
     date_field,
     enum_field,
     note_field,
@@ -23,7 +24,7 @@ PRIMARY_KEY = ["period_start", "period_end", "country", "counted_by", "source_id
 FOREIGN_KEYS = {"source_id": ("sources", "source_id")}
 
 
-class AttackCountSchema(pa.DataFrameModel):
+class AttackCountSchema(CleanText):
     """One count of attacks over one period, by one counter."""
 
     period_start: Series[str] = date_field(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import date_field, enum_field, note_field, quote_field, real_date, source_field
+from schemas._common import (
+    CleanText,
+    date_field,
+    enum_field,
+    note_field,
+    quote_field,
+    real_date,
+    source_field,
+)
 
 EVENTS = [
     "established",
@@ -24,7 +32,7 @@ PRIMARY_KEY = ["base_id", "date", "event", "kind", "source_id"]
 FOREIGN_KEYS = {"base_id": ("bases", "base_id"), "source_id": ("sources", "source_id")}
 
 
-class BaseEventSchema(pa.DataFrameModel):
+class BaseEventSchema(CleanText):
     """One event in a base's life."""
 
     base_id: Series[str] = pa.Field(description="The base, as base_id in bases.csv.")

@@ -9,9 +9,9 @@ from pandera.typing import Series
 from schemas._common import (
     BASE_COUNTRIES,
     SLUG_PATTERN,
+    CleanText,
     enum_field,
     inside_country,
-    no_surrounding_space,
     note_field,
     quote_field,
     source_field,
@@ -23,7 +23,7 @@ PRIMARY_KEY = ["base_id"]
 FOREIGN_KEYS = {"source_id": ("sources", "source_id")}
 
 
-class BaseSchema(pa.DataFrameModel):
+class BaseSchema(CleanText):
     """One site; its history lives in base_events.csv."""
 
     base_id: Series[str] = pa.Field(
@@ -55,10 +55,6 @@ class BaseSchema(pa.DataFrameModel):
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
     note: Series[str] = note_field()
-
-    @pa.check("base_id", "name", "aliases", "admin1", name="no_surrounding_space")
-    def _trimmed(cls, values: Series[str]) -> Series[bool]:
-        return no_surrounding_space(values)
 
     @pa.dataframe_check(name="point_inside_country")
     def _inside(cls, df: pd.DataFrame) -> Series[bool]:

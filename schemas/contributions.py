@@ -8,6 +8,7 @@ from pandera.typing import Series
 
 from schemas._common import (
     QUALIFIERS,
+    CleanText,
     count_field,
     date_field,
     enum_field,
@@ -25,7 +26,7 @@ PRIMARY_KEY = ["iso3", "deployed_to", "mission", "as_of", "source_id", "role"]
 FOREIGN_KEYS = {"iso3": ("nations", "iso3"), "source_id": ("sources", "source_id")}
 
 
-class ContributionSchema(pa.DataFrameModel):
+class ContributionSchema(CleanText):
     """One dated contribution by one nation."""
 
     iso3: Series[str] = pa.Field(description="The nation, as iso3 in nations.csv.")

@@ -9,11 +9,11 @@ from pandera.typing import Series
 from schemas._common import (
     INCIDENT_COUNTRIES,
     SLUG_PATTERN,
+    CleanText,
     count_field,
     date_field,
     enum_field,
     inside_country,
-    no_surrounding_space,
     note_field,
     quote_field,
     real_date,
@@ -43,7 +43,7 @@ FOREIGN_KEYS = {
 }
 
 
-class IncidentSchema(pa.DataFrameModel):
+class IncidentSchema(CleanText):
     """One report of one attack; another report of it names the first in ``variant_of``."""
 
     incident_id: Series[str] = pa.Field(
@@ -100,10 +100,6 @@ class IncidentSchema(pa.DataFrameModel):
     @pa.check("date", name="real_date")
     def _real_date(cls, values: Series[str]) -> Series[bool]:
         return real_date(values)
-
-    @pa.check("location", "claimed_by", "summary", name="no_surrounding_space")
-    def _trimmed(cls, values: Series[str]) -> Series[bool]:
-        return no_surrounding_space(values)
 
     @pa.dataframe_check(name="point_inside_country")
     def _inside(cls, df: pd.DataFrame) -> Series[bool]:

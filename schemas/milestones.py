@@ -8,9 +8,9 @@ from pandera.typing import Series
 from schemas._common import (
     MILESTONE_COUNTRIES,
     SLUG_PATTERN,
+    CleanText,
     date_field,
     enum_field,
-    no_surrounding_space,
     note_field,
     quote_field,
     real_date,
@@ -27,7 +27,7 @@ FOREIGN_KEYS = {
 }
 
 
-class MilestoneSchema(pa.DataFrameModel):
+class MilestoneSchema(CleanText):
     """One dated milestone, actual or planned."""
 
     milestone_id: Series[str] = pa.Field(
@@ -53,10 +53,6 @@ class MilestoneSchema(pa.DataFrameModel):
     @pa.check("date", name="real_date")
     def _real_date(cls, values: Series[str]) -> Series[bool]:
         return real_date(values)
-
-    @pa.check("title", name="no_surrounding_space")
-    def _trimmed(cls, values: Series[str]) -> Series[bool]:
-        return no_surrounding_space(values)
 
     class Config:
         name = "milestones"

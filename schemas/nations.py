@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._common import CleanText
+
 PRIMARY_KEY = ["iso3"]
 FOREIGN_KEYS: dict[str, tuple[str, str]] = {}
 
 
-class NationSchema(pa.DataFrameModel):
+class NationSchema(CleanText):
     """One contributing nation."""
 
     iso3: Series[str] = pa.Field(

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import SLUG_PATTERN, date_field, no_surrounding_space, real_date
+from schemas._common import SLUG_PATTERN, CleanText, date_field, real_date
 
 SOURCE_KINDS = ["official", "wire", "press", "think_tank", "claimant", "reference"]
 
@@ -14,7 +14,7 @@ PRIMARY_KEY = ["source_id"]
 FOREIGN_KEYS: dict[str, tuple[str, str]] = {}
 
 
-class SourceSchema(pa.DataFrameModel):
+class SourceSchema(CleanText):
     """One row per source document that was read."""
 
     source_id: Series[str] = pa.Field(
@@ -44,10 +44,6 @@ class SourceSchema(pa.DataFrameModel):
     @pa.check("published", "accessed", name="real_date")
     def _real_date(cls, values: Series[str]) -> Series[bool]:
         return real_date(values)
-
-    @pa.check("source_id", "publisher", "title", "url", name="no_surrounding_space")
-    def _trimmed(cls, values: Series[str]) -> Series[bool]:
-        return no_surrounding_space(values)
 
     @pa.dataframe_check(name="published_not_after_accessed")
     def _published_before_accessed(cls, df: pd.DataFrame) -> Series[bool]:

@@ -9,6 +9,7 @@ from pandera.typing import Series
 from schemas._common import (
     QUALIFIERS,
     TROOP_COUNTRIES,
+    CleanText,
     best_present,
     count_field,
     date_field,
@@ -27,7 +28,7 @@ PRIMARY_KEY = ["country", "force", "as_of", "kind", "source_id", "best"]
 FOREIGN_KEYS = {"source_id": ("sources", "source_id")}
 
 
-class TroopLevelSchema(pa.DataFrameModel):
+class TroopLevelSchema(CleanText):
     """One reported, official or planned troop level."""
 
     country: Series[str] = enum_field(TROOP_COUNTRIES, "Country the troops are in: Iraq or Syria.")
