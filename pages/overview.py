@@ -27,7 +27,7 @@ for column, (country, levels) in zip(columns, view["levels"].items(), strict=Tru
         st.metric(
             f"US troops in {country}",
             transforms.format_level(top),
-            help=f"{top['kind'].capitalize()} figure. Quote: “{top['quote']}”",
+            help=f"{top['kind'].capitalize()} figure. Quote: “{app.escape_markdown(top['quote'])}”",
         )
         others = len(levels) - 1
         note = f" · {others} other report(s) that day" if others else ""

@@ -126,7 +126,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # CRLF (RFC 4180) line ends make the writer quote any cell holding a carriage return.
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def export_table(

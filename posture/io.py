@@ -17,6 +17,9 @@ from schemas._common import DATAFRAME_CHECK_COLUMNS
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_ENV = "POSTURE_DATA_DIR"
 TABLES = list(SCHEMAS)
+# Limits that keep a shared server responsive; the curated tables are far smaller.
+MAX_FILE_BYTES = 50 << 20
+MAX_ROWS = 100_000
 
 
 def data_dir() -> Path:
@@ -109,6 +112,10 @@ def parse_csv(path: Path, name: str) -> tuple[RawTable | None, list[Failure]]:
     file = path.name
     if not path.is_file():
         return None, [Failure(file, None, None, "file_exists", "missing", f"expected {path}")]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        hint = f"the limit is {MAX_FILE_BYTES >> 20} MB; is this the right file?"
+        return None, [Failure(file, None, None, "file_size", f"{size / 2**20:.0f} MB", hint)]
     data = path.read_bytes()
     try:
         # utf-8-sig accepts (and drops) a byte-order mark written by spreadsheet programs.
@@ -150,6 +157,9 @@ def parse_csv(path: Path, name: str) -> tuple[RawTable | None, list[Failure]]:
         return None, failures
     if not rows:
         return None, [Failure(file, None, None, "has_rows", "header only", "add data rows")]
+    if len(rows) > MAX_ROWS:
+        hint = f"the limit is {MAX_ROWS:,} rows per table; is this the right file?"
+        return None, [Failure(file, None, None, "row_count", f"{len(rows):,} rows", hint)]
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame = frame.mask(frame == "")
     return RawTable(frame, lines), []
@@ -169,11 +179,13 @@ def _schema_failures(
         line = lines[row] if row is not None else None
         hint = ""
         if check == "column_in_schema":
-            hint = "not a column of this table; columns are: " + ", ".join(expected)
-            column, value = str(value), "unexpected column"
+            hint = _near_miss(str(value), expected) or (
+                "not a column of this table; columns are: " + ", ".join(expected)
+            )
+            column, value, line = str(value), "unexpected column", 1
         elif check == "column_in_dataframe":
             hint = "add this column to the header"
-            column, value = str(value), "missing column"
+            column, value, line = str(value), "missing column", 1
         elif case.schema_context == "DataFrameSchema":
             # pandera repeats a failing dataframe check once per column: report it once,
             # showing the cells the rule is about.
@@ -184,6 +196,15 @@ def _schema_failures(
                 value = "; ".join(f"{c}={_show(frame.iloc[row][c])}" for c in shown if c in frame)
         failures.add(Failure(file, line, column, check, _show(value), hint))
     return sorted(failures, key=lambda f: (f.line or 0, f.column or "", f.rule))
+
+
+def _near_miss(name: str, expected: list[str]) -> str:
+    """A hint when a header differs from an expected column only in case, spaces or dashes."""
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    for column in expected:
+        if column == key:
+            return f"did you mean {column!r}? Headers are lower case, with underscores"
+    return ""
 
 
 def _show(value: object) -> str:

@@ -9,7 +9,7 @@ import pandas.testing as pdt
 import pytest
 
 from posture import export, incidents, plans, transforms
-from posture.io import read_dataset
+from posture.io import TABLES, read_dataset
 from tests.helpers import VALID
 
 
@@ -221,3 +221,24 @@ def test_troop_disagreements(ds):
     )
     found = transforms.troop_disagreements(troops)
     assert found[["country", "lowest", "highest"]].values.tolist() == [["Iraq", 2500, 3000]]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_download_is_formula_safe(ds, table):
+    """Whatever a text cell holds, no download of any table starts a cell with a formula."""
+    frame = ds.table(table).copy()
+    text_columns = [
+        c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "str"
+    ]
+    for i, prefix in enumerate(export.FORMULA_PREFIXES):
+        frame.loc[frame.index[i % len(frame)], text_columns[0]] = f"{prefix}cmd|' /C calc'!A0"
+    back = pd.read_csv(io.BytesIO(export.csv_bytes(frame)), dtype=str, keep_default_na=False)
+    for column in text_columns:
+        cells = back[column]
+        assert not cells.str.startswith(("=", "+", "-", "@", "\t", "\r")).any(), column
+    numbers = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    for column in numbers:
+        original = frame[column].astype("string").fillna("").tolist()
+        assert [str(float(v)) if v else "" for v in back[column]] == [
+            str(float(v)) if v else "" for v in original
+        ]
