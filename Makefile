@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test lint format validate datapackage browser bench clean
+.PHONY: help run test lint format validate datapackage browser bench loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
 bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writes benchmarks/results/ and docs/performance.md
 	$(PY) benchmarks/bench.py --repeat 5
 	$(PY) benchmarks/publish.py
+
+loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local server (not part of make test)
+	$(PY) benchmarks/loadtest.py --sessions 20 --seconds 60
 
 browser: ## Install Debian's Chromium for the browser tests when missing (root only)
 	@if [ -x "$(CHROMIUM)" ]; then :; \
