@@ -50,6 +50,7 @@ bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writ
 
 loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local server (not part of make test)
 	$(PY) benchmarks/loadtest.py --sessions 20 --seconds 60
+	$(PY) benchmarks/publish.py
 
 browser: ## Install Debian's Chromium for the browser tests when missing (root only)
 	@if [ -x "$(CHROMIUM)" ]; then :; \

@@ -24,7 +24,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-PAGES = ["", "troops", "bases", "nations", "incidents", "compare", "plans", "data", "sources"]
+# Titles in the sidebar navigation: users switch pages there, without reloading the app.
+PAGES = [
+    "Overview",
+    "Troops",
+    "Bases",
+    "Nations",
+    "Incidents",
+    "Iraq vs Syria",
+    "Plans vs reality",
+    "Data",
+    "Sources & method",
+]
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -82,11 +93,15 @@ async def session(browser, url: str, seconds: float, seed: int, samples: list, e
         start = time.perf_counter()
         try:
             if rng.random() < 0.5:
-                target = rng.choice(PAGES)
-                await page.goto(f"{url}/{target}", wait_until="domcontentloaded")
+                title = rng.choice(PAGES)
+                nav = page.get_by_test_id("stSidebarNav")
+                await nav.get_by_text(title, exact=True).click()
             else:
                 choice = rng.choice(["Both", "Iraq", "Syria"])
-                await page.get_by_test_id("stSidebar").get_by_text(choice, exact=True).click()
+                radio = page.get_by_test_id("stSidebar").get_by_role(
+                    "radio", name=choice, exact=True
+                )
+                await radio.check(force=True)
             await page.wait_for_timeout(50)
             await page.wait_for_function(SETTLED, timeout=120_000)
             samples.append(time.perf_counter() - start)
