@@ -40,7 +40,8 @@ st.caption(
     "Filled markers: coordinates of the site itself; open markers: coordinates of the nearby "
     "place a source names. Grey: handed over or vacated by that day. "
     + (
-        f"Not on the map (no source read gives coordinates): {', '.join(unmapped)}."
+        "Not on the map (no source read gives coordinates): "
+        f"{app.escape_markdown(', '.join(unmapped))}."
         if unmapped
         else ""
     )

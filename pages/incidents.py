@@ -97,7 +97,8 @@ stated = compared[compared["official_attacks"].notna()]
 for _, row in stated.tail(5).iterrows():
     sign = "more" if row["difference"] > 0 else "fewer"
     st.markdown(
-        f"- {row['period_end']:%d %b %Y}, {row['country']}: the {row['counted_by']} count "
+        f"- {row['period_end']:%d %b %Y}, {app.escape_markdown(row['country'])}: the "
+        f"{app.escape_markdown(row['counted_by'])} count "
         f"({row['attacks']}) is {abs(int(row['difference']))} {sign} than the official count "
         f"({row['official_attacks']}, {row['official_period_end']:%d %b %Y})."
     )

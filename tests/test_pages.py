@@ -314,3 +314,13 @@ def test_sources_kind_filter(monkeypatch, data_copy):
     assert len(table(at, "sources_table")) == 2
     at.multiselect(key="sources_kinds").set_value(["press"]).run()
     assert table(at, "sources_table")["publisher"].tolist() == ["Example Daily"]
+
+
+def test_data_text_is_escaped(monkeypatch, data_copy):
+    """A name with markdown or HTML in the data is shown as text, never as a link or markup."""
+    set_cell(data_copy, "bases", 1, "name", "[click](javascript:alert(1)) <b>x</b>")
+    for column in ("latitude", "longitude", "location_precision"):
+        set_cell(data_copy, "bases", 1, column, "")
+    at = _open(monkeypatch, "bases", data_copy)
+    caption = next(c.value for c in at.caption if "Not on the map" in c.value)
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>x\\</b\\>" in caption
