@@ -12,6 +12,7 @@ import csv
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -296,15 +297,22 @@ FIELDS = {
     },
 }
 INT_FIELDS = {"geo_precision", "fatalities_low", "fatalities_best", "fatalities_high"}
+# Free text with no rule beyond 'may be empty' stays in Arrow: converting a million strings to
+# pandas and back costs more than everything the schema checks on the other columns.
+FREE_TEXT = ("admin1", "location", "actor", "source")
+CHECKED_SCHEMA = ImportedEventSchema.to_schema().remove_columns(list(FREE_TEXT))
 
 
-def map_batch(origin: str, raw: pyarrow.Table) -> tuple[pd.DataFrame, pd.Series]:
+def map_batch(
+    origin: str, raw: pyarrow.Table
+) -> tuple[pd.DataFrame, pd.Series, dict[str, pyarrow.Array]]:
     """Map an origin's raw text columns to the imported shape.
 
     Second value: a reason for each row with a cell that had text but did not parse (the
     cell becomes empty; the row is rejected by the caller). Other rows get ''.
     """
     columns: dict[str, object] = {"origin": pd.Series([origin] * raw.num_rows, dtype="str")}
+    free: dict[str, pyarrow.Array] = {}
     bad_cells: list[tuple[str, np.ndarray, str]] = []
     for field_name, spec in FIELDS[origin].items():
         if spec is None:
@@ -322,20 +330,24 @@ def map_batch(origin: str, raw: pyarrow.Table) -> tuple[pd.DataFrame, pd.Series]
             columns[field_name], bad = _ints(raw.column(spec))
             bad_cells.append((spec, bad, "cannot read a whole number"))
         else:
-            columns[field_name] = _series(_text(raw.column(spec)))
+            text = _text(raw.column(spec))
+            if field_name in FREE_TEXT:
+                free[field_name] = text
+            else:
+                columns[field_name] = _series(text)
     frame = pd.DataFrame(columns)
     reasons = pd.Series("", index=frame.index)
     for original, bad, text in bad_cells:
         if bad.any():
             reasons[bad] = reasons[bad] + f"{original}: {text}; "
-    return frame, reasons
+    return frame, reasons, free
 
 
 def validate_batch(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Validate mapped rows; return the valid ones and a reason per invalid row."""
     reasons = pd.Series("", index=frame.index)
     try:
-        ImportedEventSchema.validate(frame, lazy=True)
+        CHECKED_SCHEMA.validate(frame, lazy=True)
         return frame, reasons.iloc[:0]
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases.dropna(subset=["index"])
@@ -380,10 +392,64 @@ def read_batches(path: Path, header: list[str], needed: list[str]):
     )
 
 
-def _reject(out, report: ImportReport, row: int, reason: str, values: list) -> None:
+@dataclass
+class BatchResult:
+    """One batch, mapped and validated: rows to write, rows rejected, rows out of area."""
+
+    table: pyarrow.Table
+    rejects: list[tuple[int, str, list]]
+    out_of_area: int
+    ids: pyarrow.Array
+
+
+def process_batch(
+    origin: str, batch: pyarrow.RecordBatch, first: int, bases: pd.DataFrame
+) -> BatchResult:
+    """Keep the batch's rows in the area, map, match bases and validate them.
+
+    ``first`` is the 0-based data row of the batch's first row, for reject row numbers.
+    """
+    needed = REQUIRED[origin]
+    table = pyarrow.Table.from_batches([batch])
+    area = pc.fill_null(
+        pc.is_in(_text(table.column("country")), value_set=pyarrow.array(AREA)), False
+    ).to_numpy(zero_copy_only=False)
+    table = table.filter(pyarrow.array(area))
+    rows = np.flatnonzero(area) + first
+    frame, reasons, free = map_batch(origin, table)
+    frame.index = reasons.index = rows
+    # Duplicates within the batch here; across batches after the last one.
+    duplicate = frame["origin_id"].duplicated() & frame["origin_id"].notna()
+    reasons[duplicate] = reasons[duplicate] + "origin_id: duplicate; "
+    parsed_bad = (reasons != "").to_numpy()
+    frame_ok = frame[~parsed_bad]
+    ids_near, km = nearest_bases(
+        frame_ok["latitude"].to_numpy(float), frame_ok["longitude"].to_numpy(float), bases
+    )
+    frame_ok = frame_ok.assign(nearest_base_id=ids_near, distance_km=km)
+    valid, schema_reasons = validate_batch(frame_ok)
+    bad = pd.concat([reasons[parsed_bad], schema_reasons])
+    rejects = []
+    if len(bad):
+        positions = pd.Series(np.arange(len(rows)), index=rows)
+        raws = table.take(pyarrow.array(positions[bad.index].to_numpy()))
+        for (row, reason), values in zip(bad.items(), raws.to_pylist(), strict=True):
+            rejects.append((row, reason, [values[c] for c in needed]))
+    checked = [f for f in ARROW_SCHEMA if f.name not in FREE_TEXT]
+    out = pyarrow.Table.from_pandas(
+        valid[[f.name for f in checked]], schema=pyarrow.schema(checked), preserve_index=False
+    )
+    keep = pyarrow.array(np.searchsorted(rows, valid.index.to_numpy()))
+    for name in FREE_TEXT:
+        out = out.append_column(name, pc.take(free[name], keep).cast(pyarrow.string()))
+    out = out.select(ARROW_SCHEMA.names).cast(ARROW_SCHEMA)
+    return BatchResult(out, rejects, int((~area).sum()), out.column("origin_id").combine_chunks())
+
+
+def _reject(out, report: ImportReport, row: int | None, reason: str, values: list) -> None:
     """Write one rejected row (file row number counting the header as row 1) and count it."""
     reason = reason.strip("; ")
-    out.writerow([row + 2, reason, *values])
+    out.writerow(["" if row is None else row + 2, reason, *values])
     report.rejected += 1
     for part in reason.split("; "):
         column, _, rule = part.partition(":")
@@ -391,18 +457,21 @@ def _reject(out, report: ImportReport, row: int, reason: str, values: list) -> N
         report.reasons[key] = report.reasons.get(key, 0) + 1
 
 
-def _drop_repeated_ids(layer: Path, out, report: ImportReport) -> None:
-    """Reject the second and later rows that repeat an origin_id seen in an earlier batch."""
-    ids = pq.read_table(layer, columns=["origin_id"]).column("origin_id")
-    counts = pc.value_counts(ids)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if len(repeated) == 0:
+def _drop_repeated_ids(layer: Path, ids: list[pyarrow.Array], out, report: ImportReport) -> None:
+    """Reject the second and later rows that repeat an origin_id seen in an earlier batch.
+
+    ``ids`` are the kept ids of every batch; the layer is only rewritten when one repeats.
+    """
+    if not ids:
+        return
+    counts = pc.value_counts(pyarrow.chunked_array(ids))
+    if not pc.any(pc.greater(counts.field("counts"), 1)).as_py():
         return
     table = pq.read_table(layer)
-    frame = table.select(["origin_id"]).to_pandas()
-    later = frame["origin_id"].duplicated().to_numpy()
+    later = table.select(["origin_id"]).to_pandas()["origin_id"].duplicated().to_numpy()
     for values in table.filter(pyarrow.array(later)).to_pylist():
-        _reject(out, report, -1, "origin_id: duplicate", [values["origin_id"]])
+        # Found after the blocks were written: the file row is no longer known.
+        _reject(out, report, None, "origin_id: duplicate", [values["origin_id"]])
     report.kept -= int(later.sum())
     pq.write_table(table.filter(pyarrow.array(~later)), layer)
 
@@ -430,67 +499,55 @@ def import_events(
     report = ImportReport(origin, str(path))
     started = time.monotonic()
     needed = REQUIRED[origin]
-    writer = background = pending = None
+    writer = background = workers = pending = None
     size = path.stat().st_size
     try:
         batches = read_batches(path, header, needed)
         writer = pq.ParquetWriter(tmp_layer, ARROW_SCHEMA)
         background = ThreadPoolExecutor(max_workers=1)
+        workers = ThreadPoolExecutor(max_workers=2)
         pending = None
         with tmp_rejects.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle, lineterminator="\n")
             out.writerow(["row", "reason", *needed])
             estimate = 0
-            for batch in batches:
-                table = pyarrow.Table.from_batches([batch])
-                first = report.read
-                report.read += table.num_rows
-                if not estimate:
-                    per_row = max(batch.nbytes / max(table.num_rows, 1), 1)
-                    estimate = max(int(size / per_row * 0.5), 1)
-                area = pc.fill_null(
-                    pc.is_in(_text(table.column("country")), value_set=pyarrow.array(AREA)), False
-                ).to_numpy(zero_copy_only=False)
-                report.out_of_area += int((~area).sum())
-                table = table.filter(pyarrow.array(area))
-                rows = np.flatnonzero(area) + first
-                frame, reasons = map_batch(origin, table)
-                frame.index = reasons.index = rows
-                # Duplicates within the batch here; across batches after the last one.
-                duplicate = frame["origin_id"].duplicated() & frame["origin_id"].notna()
-                reasons[duplicate] = reasons[duplicate] + "origin_id: duplicate; "
-                parsed_bad = (reasons != "").to_numpy()
-                frame_ok = frame[~parsed_bad]
-                ids_near, km = nearest_bases(
-                    frame_ok["latitude"].to_numpy(float),
-                    frame_ok["longitude"].to_numpy(float),
-                    bases,
-                )
-                frame_ok = frame_ok.assign(nearest_base_id=ids_near, distance_km=km)[OUTPUT_COLUMNS]
-                valid, schema_reasons = validate_batch(frame_ok)
-                bad = pd.concat([reasons[parsed_bad], schema_reasons])
-                if len(bad):
-                    positions = pd.Series(np.arange(len(rows)), index=rows)
-                    raws = table.take(pyarrow.array(positions[bad.index].to_numpy()))
-                    for (row, reason), values in zip(bad.items(), raws.to_pylist(), strict=True):
-                        _reject(out, report, row, reason, [values[c] for c in needed])
-                # Parquet encoding releases the GIL: let it overlap the next batch's parsing.
+            # Two batches are mapped and validated at a time (pyarrow, numpy and pandas release
+            # the GIL for most of the work) while a third thread encodes Parquet; results are
+            # consumed in file order, so the layer and the rejects keep the file's order.
+            in_flight: deque = deque()
+            kept_ids: list[pyarrow.Array] = []
+
+            def consume(result: BatchResult) -> None:
+                nonlocal pending
+                report.out_of_area += result.out_of_area
+                for row, reason, values in result.rejects:
+                    _reject(out, report, row, reason, values)
                 if pending is not None:
                     pending.result()
-                table_out = pyarrow.Table.from_pandas(
-                    valid, schema=ARROW_SCHEMA, preserve_index=False
-                )
-                pending = background.submit(writer.write_table, table_out)
-                report.kept += len(valid)
+                pending = background.submit(writer.write_table, result.table)
+                report.kept += result.table.num_rows
+                kept_ids.append(result.ids)
+
+            for batch in batches:
+                first = report.read
+                report.read += batch.num_rows
+                if not estimate:
+                    per_row = max(batch.nbytes / max(batch.num_rows, 1), 1)
+                    estimate = max(int(size / per_row * 0.5), 1)
+                in_flight.append(workers.submit(process_batch, origin, batch, first, bases))
+                while len(in_flight) > 2:
+                    consume(in_flight.popleft().result())
                 if on_batch:
                     on_batch(report.read)
                 if progress and time.monotonic() - started > 2:
                     _progress(report.read, max(estimate, report.read), started, origin)
+            while in_flight:
+                consume(in_flight.popleft().result())
             if pending is not None:
                 pending.result()
             writer.close()
             writer = None
-            _drop_repeated_ids(tmp_layer, out, report)
+            _drop_repeated_ids(tmp_layer, kept_ids, out, report)
 
     except pyarrow.ArrowInvalid as err:
         raise ImportError_(
@@ -502,6 +559,8 @@ def import_events(
             pending.exception()
         if background is not None:
             background.shutdown(wait=True)
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
         if writer is not None:
             writer.close()
         if sys.exc_info()[0] is not None:

@@ -153,3 +153,14 @@ def test_import_cli_prints_counts(tmp_path, capsys):
     assert "rejected 1: row: low_le_best_le_high" in out
     assert main(["import", "acled", str(tmp_path / "nope.csv"), "--data-dir", str(VALID)]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_duplicates_across_batches(bases, tmp_path, monkeypatch):
+    """An id repeated in a later block is rejected, just as within one block."""
+    import posture.layers as layers
+
+    monkeypatch.setattr(layers, "BLOCK_BYTES", 2048)  # a few rows per block
+    report = import_events("acled", MESSY / "acled_messy.csv", bases, tmp_path, progress=False)
+    assert (report.read, report.kept, report.out_of_area, report.rejected) == (13, 4, 1, 8)
+    assert sorted(read_layer("acled", tmp_path)["origin_id"]) == ["IRQ1", "IRQ8", "JOR1", "SYR1"]
+    assert "origin_id: duplicate" in _rejects("acled", tmp_path).values()
