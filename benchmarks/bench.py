@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import socket
 import statistics
@@ -94,15 +93,22 @@ def curated_pages(repeat: int) -> dict:
     return {"bare_title_page_s": bare_time, "dashboard_title_page_s": own_time, "pages": pages}
 
 
-def peak_rss_of(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall time and peak resident memory (bytes) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss is the largest child so far; children run from small to large, so it is ours.
-    return seconds, max(peak, before) * 1024
+def peak_rss_of_import(source: Path, env: dict) -> int:
+    """Peak resident memory (bytes) of `python -m posture import acled FILE`, as the child
+    process itself reports it (a parent's ru_maxrss of children would count the forked copy of
+    the parent before exec)."""
+    code = (
+        "import resource, sys\n"
+        "from posture.cli import main\n"
+        f"code = main(['import', 'acled', {str(source)!r}])\n"
+        "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    peak = next(line for line in done.stdout.splitlines() if line.startswith("PEAK"))
+    return int(peak.split()[1]) * 1024
 
 
 def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
@@ -126,9 +132,7 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
             repeat,
         )
         env = {**os.environ, "POSTURE_USER_DIR": str(work / f"rss_{rows}")}
-        _, peak = peak_rss_of(
-            [sys.executable, "-m", "posture", "import", "acled", str(source)], env
-        )
+        peak = peak_rss_of_import(source, env)
         os.environ["POSTURE_USER_DIR"] = str(user)
         at = app_test("dashboard.py")
         at.query_params["incidents_layer"] = "acled"

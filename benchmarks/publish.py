@@ -20,7 +20,7 @@ latest run on the machine named; ratios compare numbers measured in the same run
 
 ## How cost grows with rows
 
-- **Import** is linear in the file size: the CSV is streamed in 64 MB blocks (pyarrow), each
+- **Import** is linear in the file size: the CSV is streamed in 32 MB blocks (pyarrow), each
   block mapped, validated (pandera), matched to the nearest curated base and appended to a
   Parquet file. Memory depends on the block size, not the file size.
 - **Pages on an imported layer** aggregate on the server (monthly counts, top categories, a

@@ -32,7 +32,7 @@ from schemas.imported_events import ImportedEventSchema
 USER_DIR_ENV = "POSTURE_USER_DIR"
 AREA = ("Iraq", "Syria", "Jordan")
 EARTH_RADIUS_KM = 6371.0088
-BLOCK_BYTES = 64 << 20
+BLOCK_BYTES = 32 << 20
 
 # Columns each origin must have (order and extra columns do not matter).
 REQUIRED = {
