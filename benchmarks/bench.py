@@ -11,13 +11,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -164,48 +162,22 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(script: str):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.headless",
-         "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{script} did not start")
-
-
 def browser(repeat: int) -> dict:
     """Navigation to all charts drawn: the overview vs a bare page with one plotly chart."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+    from posture.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
     drawn = """() => {
         const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
         return charts > 0 && document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
     }"""
     results = {}
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, script in (("bare_chart_page", "benchmarks/bare_chart_app.py"),
                              ("overview", "dashboard.py")):  # fmt: skip
-            process, url = _serve(script)
-            try:
+            with streamlit_server(ROOT / script) as (_, url):
                 page = chromium.new_page()
                 page.goto(url)
                 page.wait_for_function(drawn, timeout=120_000)  # warm the server's caches
@@ -217,9 +189,6 @@ def browser(repeat: int) -> dict:
                     times.append(time.perf_counter() - start)
                 results[name] = statistics.median(times)
                 page.close()
-            finally:
-                process.terminate()
-                process.wait(10)
         chromium.close()
     results["overview_to_bare"] = results["overview"] / results["bare_chart_page"]
     return results

@@ -11,18 +11,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from posture.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 # Titles in the sidebar navigation: users switch pages there, without reloading the app.
 PAGES = [
@@ -36,24 +36,8 @@ PAGES = [
     "Data",
     "Sources & method",
 ]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && document.querySelector('h1') !== null"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rss(pid: int) -> int:
@@ -118,7 +102,7 @@ async def run(url: str, sessions: int, seconds: float) -> dict:
     samples: list[float] = []
     errors: list[str] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         await asyncio.gather(
             *(session(browser, url, seconds, i, samples, errors) for i in range(sessions))
         )
@@ -139,21 +123,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with streamlit_server() as (server, url):
         idle = _rss(server.pid)
         watch = MemoryWatch(server.pid)
         watch.start()
@@ -162,22 +132,15 @@ def main() -> int:
         many = asyncio.run(run(url, args.sessions, args.seconds))
         watch.running = False
         watch.join()
-        report = {
-            "server_rss_idle_bytes": idle,
-            "server_rss_peak_one_session_bytes": after_one,
-            "server_rss_peak_bytes": watch.peak,
-            "rss_growth_per_added_session_bytes": (watch.peak - after_one)
-            / max(args.sessions - 1, 1),
-            "single": single,
-            "concurrent": many,
-            "p95_ratio": many["p95_s"] / single["p95_s"] if single["p95_s"] else None,
-        }
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    report = {
+        "server_rss_idle_bytes": idle,
+        "server_rss_peak_one_session_bytes": after_one,
+        "server_rss_peak_bytes": watch.peak,
+        "rss_growth_per_added_session_bytes": (watch.peak - after_one) / max(args.sessions - 1, 1),
+        "single": single,
+        "concurrent": many,
+        "p95_ratio": many["p95_s"] / single["p95_s"] if single["p95_s"] else None,
+    }
     c, s = report["concurrent"], report["single"]
     targets = [
         ("0 errors", f"{c['errors']} errors", c["errors"] == 0),

@@ -1,0 +1,86 @@
+"""Start the dashboard (or another Streamlit script) on a free loopback port, and the headless
+Chromium settings this machine needs; shared by the browser tests, benchmarks and load test."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from posture.io import REPO_ROOT
+
+CHROMIUM = os.environ.get("POSTURE_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach the internet.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(
+    script: Path | str = REPO_ROOT / "dashboard.py", env: dict | None = None, timeout: float = 60
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Run ``streamlit run script`` on 127.0.0.1 until the block ends; yield (process, url)."""
+    port = free_port()
+    environment = {**os.environ, **(env or {})}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=REPO_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
+        yield process, url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
