@@ -22,14 +22,7 @@ with left:
         options=TABLES,
     )
 with right:
-    search = app.bound(
-        st.text_input,
-        "data_search",
-        parse=lambda values: values[0],
-        default="",
-        label="Search in text cells",
-        placeholder="e.g. Ain al-Asad",
-    )
+    search = app.search_box("data_search", "Search in text cells", "e.g. Ain al-Asad")
 
 # 2. Process
 rows = ctx.table(table_name, search)

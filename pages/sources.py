@@ -32,14 +32,7 @@ ctx = app.page_setup()
 st.title("Sources & method")
 left, right = st.columns([2, 1])
 with left:
-    search = app.bound(
-        st.text_input,
-        "sources_search",
-        parse=lambda values: values[0],
-        default="",
-        label="Search sources",
-        placeholder="publisher, title or address",
-    )
+    search = app.search_box("sources_search", "Search sources", "publisher, title or address")
 with right:
     kinds = app.bound(
         st.multiselect,

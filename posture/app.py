@@ -172,6 +172,18 @@ def date_range_in(low: date, high: date):
     return parse
 
 
+def search_box(key: str, label: str, placeholder: str) -> str:
+    """A free-text search kept in the URL as ``?key=``."""
+    return bound(
+        st.text_input,
+        key,
+        parse=lambda values: values[0],
+        default="",
+        label=label,
+        placeholder=placeholder,
+    )
+
+
 def country_filter() -> str:
     """The shared sidebar country filter, kept in the URL as ``?country=``."""
     return bound(

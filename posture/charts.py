@@ -253,7 +253,8 @@ TOPOJSON_URL = "app/static/topojson/"
 PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
 
 
-def _geo_layout(fig: go.Figure) -> go.Figure:
+def _geo_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
+    """The shared map look: offline outlines of the region, title, full-width margins."""
     fig.update_geos(
         scope="asia",
         resolution=50,
@@ -271,6 +272,8 @@ def _geo_layout(fig: go.Figure) -> go.Figure:
         showlakes=False,
         bgcolor="rgba(0,0,0,0)",
     )
+    apply_layout(fig, title, "", "")
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return fig
 
 
@@ -307,9 +310,7 @@ def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
                 ),
             )
         )
-    _geo_layout(fig)
-    apply_layout(fig, f"Bases on {date:%d %B %Y}", "", "")
-    fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    _geo_layout(fig, f"Bases on {date:%d %B %Y}", height=560)
     return fig
 
 
@@ -376,9 +377,7 @@ def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
                 ),
             )
         )
-    _geo_layout(fig)
-    apply_layout(fig, f"Attacks by place{note}", "", "")
-    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    _geo_layout(fig, f"Attacks by place{note}")
     return fig
 
 
@@ -767,9 +766,7 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    _geo_layout(fig)
-    apply_layout(fig, f"{origin.upper()} events and curated bases", "", "")
-    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    _geo_layout(fig, f"{origin.upper()} events and curated bases")
     return fig
 
 
