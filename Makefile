@@ -24,7 +24,7 @@ help: ## List the targets
 	@touch $@
 
 run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 to share it)
-	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+	$(PY) -m posture serve --host $(HOST) --port $(PORT)
 
 test: .venv/.synced browser ## Lint, check formatting and run every test (browser tests included)
 	$(PY) -m ruff check .

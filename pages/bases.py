@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from posture import app, views
+from posture import app, text, views
 
 # 1. Inputs
 ctx = app.page_setup()
@@ -41,7 +41,7 @@ st.caption(
     "place a source names. Grey: handed over or vacated by that day. "
     + (
         "Not on the map (no source read gives coordinates): "
-        f"{app.escape_markdown(', '.join(unmapped))}."
+        f"{text.escape_markdown(', '.join(unmapped))}."
         if unmapped
         else ""
     )

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from posture import app, export
+from posture import app, export, views
 from posture.io import TABLES, data_dir
 
 # 1. Inputs
@@ -25,13 +25,20 @@ with right:
     search = app.search_box("data_search", "Search in text cells", "e.g. Ain al-Asad")
 
 # 2. Process
-rows = ctx.table(table_name, search)
-dictionary = export.data_dictionary()
-view = "?" + urlencode(st.query_params.to_dict(), doseq=True) if st.query_params else ""
+view = ctx.view(
+    views.data_table,
+    table=table_name,
+    country=ctx.country,
+    start=ctx.start_bound,
+    end=ctx.end_bound,
+    search=search,
+)
+rows = view["rows"]
+link = "?" + urlencode(st.query_params.to_dict(), doseq=True) if st.query_params else ""
 
 # 3. Render
 st.caption(
-    f"{len(rows):,} of {len(ctx.dataset.table(table_name)):,} rows of `{table_name}.csv` match the "
+    f"{len(rows):,} of {view['total']:,} rows of `{table_name}.csv` match the "
     "country, date and search filters. The download holds exactly these rows, the same bytes as "
     f"`python -m posture export {table_name}` with the same filters."
 )
@@ -41,7 +48,7 @@ app.show_table(rows, "data_preview", f"{table_name}_filtered.csv", column_config
 st.subheader("The whole dataset")
 st.download_button(
     "Download every table as a zip (CSVs, datapackage.json, README)",
-    data=lambda: export.dataset_zip(ctx.dataset, Path(data_dir()), view),
+    data=lambda: export.dataset_zip(ctx.dataset, Path(data_dir()), link),
     file_name="coalition-posture-dataset.zip",
     mime="application/zip",
     key="data_zip",
@@ -51,7 +58,7 @@ st.download_button(
 st.subheader("Data dictionary")
 st.caption("Generated from the schemas that check the data.")
 app.show_table(
-    dictionary[dictionary["table"] == table_name],
+    view["dictionary"],
     "data_dictionary",
     f"{table_name}_dictionary.csv",
 )

@@ -44,7 +44,6 @@ view = ctx.view(
     weapons=weapons,
     statuses=statuses,
 )
-ranges = view["ranges"]
 
 # 3. Render
 a, b, c, d = st.columns(4)
@@ -54,18 +53,13 @@ a.metric(
     help="First reports; other reports of the same attack are not counted again.",
 )
 b.metric("Other reports of them", view["other_reports"])
-c.metric(
-    "Killed, as reported",
-    app.span(ranges["killed_low"].sum(), ranges["killed_high"].sum()),
-    help="Sum of each attack's lowest and highest report; attacks with no figure are left "
-    f"out ({int(ranges['killed_high'].isna().sum())} of them).",
-)
-d.metric(
-    "Wounded, as reported",
-    app.span(ranges["wounded_low"].sum(), ranges["wounded_high"].sum()),
-    help="Sum of each attack's lowest and highest report; attacks with no figure are left "
-    f"out ({int(ranges['wounded_high'].isna().sum())} of them).",
-)
+for column, what in ((c, "killed"), (d, "wounded")):
+    column.metric(
+        f"{what.capitalize()}, as reported",
+        view[what]["span"],
+        help="Sum of each attack's lowest and highest report; attacks with no figure are left "
+        f"out ({view[what]['unknown']} of them).",
+    )
 if not view["attacks"]:
     st.info("No attacks match these filters.")
     st.stop()
@@ -92,18 +86,10 @@ app.plotly(view["per_base"], "incidents_per_base")
 
 st.subheader("Counts: official vs claimed vs monitored")
 app.plotly(view["counts"], "incidents_counts")
-compared = view["compared"]
-stated = compared[compared["official_attacks"].notna()]
-for _, row in stated.tail(5).iterrows():
-    sign = "more" if row["difference"] > 0 else "fewer"
-    st.markdown(
-        f"- {row['period_end']:%d %b %Y}, {app.escape_markdown(row['country'])}: the "
-        f"{app.escape_markdown(row['counted_by'])} count "
-        f"({row['attacks']}) is {abs(int(row['difference']))} {sign} than the official count "
-        f"({row['official_attacks']}, {row['official_period_end']:%d %b %Y})."
-    )
+for line in view["differences"]:
+    st.markdown(line)
 app.show_table(
-    compared,
+    view["compared"],
     "incidents_compared",
     "attack_counts_compared.csv",
     column_config={"url": app.link_column()},

@@ -17,24 +17,11 @@ st.caption(
 )
 
 # 2. Headline troop levels
-columns = st.columns(len(view["levels"]))
-for column, (country, levels) in zip(columns, view["levels"].items(), strict=True):
+for column, headline in zip(st.columns(len(view["headlines"])), view["headlines"], strict=True):
     with column:
-        if levels.empty:
-            st.metric(f"US troops in {country}", "unknown")
-            continue
-        top = levels.iloc[0]
-        st.metric(
-            f"US troops in {country}",
-            transforms.format_level(top),
-            help=f"{top['kind'].capitalize()} figure. Quote: “{app.escape_markdown(top['quote'])}”",
-        )
-        others = len(levels) - 1
-        note = f" · {others} other report(s) that day" if others else ""
-        st.caption(
-            f"As of {top['as_of']:%d %b %Y} · "
-            f"{app.source_link(ctx.dataset.sources, top['source_id'])}{note}"
-        )
+        st.metric(headline["label"], headline["value"], help=headline["help"])
+        if headline["caption"]:
+            st.caption(headline["caption"])
 
 # 3. Headline counts
 held = view["held"]

@@ -25,30 +25,14 @@ outcomes = app.bound(
 )
 
 # 2. Process
-ledger = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcomes=outcomes)
+view = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcomes=outcomes)
 
 # 3. Render
 columns = st.columns(len(OUTCOMES))
 for column, outcome in zip(columns, OUTCOMES, strict=True):
-    column.metric(outcome.capitalize(), int((ledger["outcome"] == outcome).sum()))
+    column.metric(outcome.capitalize(), view["counts"].get(outcome, 0))
 app.show_table(
-    ledger[
-        [
-            "item",
-            "country",
-            "planned",
-            "deadline",
-            "announced",
-            "outcome",
-            "outcome_date",
-            "days_late",
-            "evidence",
-            "plan_publisher",
-            "plan_url",
-            "outcome_publisher",
-            "outcome_url",
-        ]
-    ],
+    view["table"],
     "plans_table",
     "plans_vs_reality.csv",
     column_config={

@@ -50,7 +50,7 @@ view = ctx.view(views.sources, kinds=kinds, search=search)
 # 3. Render
 a, b, c = st.columns(3)
 a.metric("Sources", view["count"])
-b.metric("Newest source", f"{ctx.dataset.newest_source:%d %b %Y}")
+b.metric("Newest source", f"{view['newest']:%d %b %Y}")
 c.metric("Rows citing them", view["rows_citing"])
 app.show_table(
     view["table"],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-from posture import export, transforms, views
+from posture import charts, export, transforms, views
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -29,15 +31,28 @@ def _signature(directory: Path) -> tuple:
     )
 
 
-@st.cache_data(show_spinner="Checking the dataset…")
-def _load(directory: str, signature: tuple) -> Dataset:
-    return read_dataset(Path(directory))
+@st.cache_resource(show_spinner="Checking the dataset…", max_entries=8)
+def _load(directory: str, signature: tuple) -> tuple[Dataset, pd.Timestamp]:
+    # cache_resource: one read-only copy shared by every rerun and session (cache_data would
+    # unpickle a fresh copy of every table on every rerun).
+    dataset = read_dataset(Path(directory))
+    return dataset, transforms.latest_date(dataset)
+
+
+def _token() -> tuple:
+    """The data directory and its files' signature: the key of everything computed from it."""
+    directory = data_dir()
+    return str(directory), _signature(directory)
+
+
+def clear_dataset_cache() -> None:
+    """Forget every dataset read so far (the next page run reads and checks the files)."""
+    _load.clear()
 
 
 def load_dataset() -> Dataset:
     """The validated dataset for the current data directory, cached across reruns and users."""
-    directory = data_dir()
-    return _load(str(directory), _signature(directory))
+    return _load(*_token())[0]
 
 
 def failures_frame(err: DataValidationError) -> pd.DataFrame:
@@ -57,10 +72,11 @@ def failures_frame(err: DataValidationError) -> pd.DataFrame:
     )
 
 
-def dataset_or_stop() -> Dataset:
-    """Return the dataset, or show one error panel listing every problem and stop the page."""
+def dataset_or_stop(token: tuple) -> tuple[Dataset, pd.Timestamp]:
+    """Return the dataset of ``token`` and its latest date, or show one error panel listing
+    every problem and stop the page."""
     try:
-        return load_dataset()
+        return _load(*token)
     except DataValidationError as err:
         st.error(
             f"The dataset in `{data_dir()}` does not pass its checks: "
@@ -222,6 +238,7 @@ class PageContext:
     start: pd.Timestamp
     end: pd.Timestamp
     latest: pd.Timestamp
+    token: tuple
 
     @property
     def countries(self) -> list[str] | None:
@@ -248,20 +265,12 @@ class PageContext:
         """``function(dataset, **filters)`` computed once per data version and filter values,
         shared by every rerun and session (figures and tables are only drawn, never changed)."""
         name = f"{function.__module__}.{function.__qualname__}"
-        directory = data_dir()
-        token = (str(directory), _signature(directory))
-        return _view(name, token, function, self.dataset, tuple(sorted(filters.items())))
-
-    def table(self, name: str, search: str | None = None) -> pd.DataFrame:
-        """A table filtered by the shared country and date filters."""
-        return export.filter_table(
-            self.dataset, name, self.countries, self.start_bound, self.end_bound, search
-        )
+        return _view(name, self.token, function, self.dataset, tuple(sorted(filters.items())))
 
 
 @st.cache_resource(max_entries=512, show_spinner="Preparing the view…")
 def _view(name: str, token: tuple, _function, _dataset: Dataset, filters: tuple):
-    return _function(_dataset, **dict(filters))
+    return charts.freeze_all(_function(_dataset, **dict(filters)))
 
 
 def _leave_legacy_navigation() -> None:
@@ -284,14 +293,9 @@ def page_setup() -> PageContext:
 
     Every page calls this first, so a page opened directly from a link works on its own.
     """
-    st.set_page_config(
-        page_title="Coalition Posture Dashboard",
-        page_icon=str(STATIC / "favicon.png"),
-        layout="wide",
-    )
     _leave_legacy_navigation()
-    dataset = dataset_or_stop()
-    latest = transforms.latest_date(dataset)
+    token = _token()
+    dataset, latest = dataset_or_stop(token)
     country = country_filter()
     start, end = date_filter(FIRST_DATE, latest.date())
     return PageContext(
@@ -300,14 +304,13 @@ def page_setup() -> PageContext:
         start=pd.Timestamp(start),
         end=pd.Timestamp(end),
         latest=latest,
+        token=token,
     )
 
 
 def plotly(figure, key: str) -> None:
     """Draw a figure with the offline map outlines and plotly's own PNG export."""
-    from posture.charts import PLOTLY_CONFIG
-
-    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, width="stretch")
+    st.plotly_chart(figure, key=key, config=charts.PLOTLY_CONFIG, width="stretch")
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -331,20 +334,39 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_DISPLAYED: OrderedDict[int, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+class _SameObject:
+    """Remembers ``make(obj)`` for the last objects seen, keyed by identity.
+
+    Views are cached objects shared by every rerun and session, so what is derived from one
+    for display is derived once, not on every rerun.
+    """
+
+    def __init__(self, size: int = 128):
+        self._items: OrderedDict[int, tuple[object, object]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, obj, make):
+        with self._lock:
+            hit = self._items.get(id(obj))
+            if hit is not None and hit[0] is obj:
+                self._items.move_to_end(id(obj))
+                return hit[1]
+        made = make(obj)
+        with self._lock:
+            self._items[id(obj)] = (obj, made)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return made
 
 
-def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
-    """``display(frame)``, remembered for the same frame object (views are cached objects)."""
-    hit = _DISPLAYED.get(id(frame))
-    if hit is not None and hit[0] is frame:
-        _DISPLAYED.move_to_end(id(frame))
-        return hit[1]
-    shown = display(frame)
-    _DISPLAYED[id(frame)] = (frame, shown)
-    while len(_DISPLAYED) > 128:
-        _DISPLAYED.popitem(last=False)
-    return shown
+_DISPLAYED = _SameObject()
+
+
+def _displayed(frame: pd.DataFrame) -> pa.Table:
+    """``display(frame)`` as an Arrow table, remembered for the same frame object (Streamlit
+    would otherwise convert the pandas frame to Arrow on every rerun)."""
+    return _DISPLAYED.get(frame, lambda f: pa.Table.from_pandas(display(f), preserve_index=False))
 
 
 def show_table(
@@ -373,31 +395,6 @@ def show_table(
     )
 
 
-def source_link(sources: pd.DataFrame, source_id: str) -> str:
-    """A markdown link to a source, with publisher and date; plain text if the URL is unsafe."""
-    row = sources.loc[sources["source_id"] == source_id].iloc[0]
-    date = row["published"].strftime("%d %b %Y") if not pd.isna(row["published"]) else "undated"
-    label = escape_markdown(f"{row['publisher']}, {date}")
-    url = str(row["url"])
-    if not url.startswith(("http://", "https://")):
-        return label
-    return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
-
-
-def escape_markdown(text: str) -> str:
-    """Escape characters that Streamlit markdown would interpret."""
-    out = str(text)
-    for ch in "\\`*_{}[]()#+-.!|<>$~":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def link_column(label: str = "Source") -> st.column_config.LinkColumn:
     """A column of source links (only http and https URLs pass validation)."""
     return st.column_config.LinkColumn(label, display_text="open", width="small")
-
-
-def span(low: float, high: float) -> str:
-    """'27' when two figures agree, '27–31' when they differ."""
-    low, high = int(low), int(high)
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from posture.transforms import format_level, primary_levels, step_series
 
@@ -251,6 +253,35 @@ MAP_BOUNDS = {"lat": [28.5, 38.5], "lon": [34.0, 49.5]}
 # Plotly fetches country outlines from here; the files are vendored under static/topojson.
 TOPOJSON_URL = "app/static/topojson/"
 PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
+
+
+class FrozenFigure(go.Figure):
+    """A finished figure that turns itself into JSON-ready data once, not on every draw.
+
+    Drawing a plain figure converts it (deep copy, base64 arrays, date cleaning) on every
+    rerun; a cached view's figure never changes, so its dict is computed here once and handed
+    out as is. Do not change a frozen figure: the dict would no longer match.
+    """
+
+    def __init__(self, figure: go.Figure):
+        super().__init__(figure)
+        self._frozen = json.loads(pio.to_json(figure, validate=False))
+
+    def to_dict(self) -> dict:
+        return self._frozen
+
+
+def freeze(figure: go.Figure) -> FrozenFigure:
+    """``figure`` as a :class:`FrozenFigure` (itself if it already is one)."""
+    return figure if isinstance(figure, FrozenFigure) else FrozenFigure(figure)
+
+
+def freeze_all(view):
+    """A view (a dict of figures, tables and values, or anything else) with its figures
+    frozen; what is not a dict is returned as is."""
+    if not isinstance(view, dict):
+        return view
+    return {k: freeze(v) if isinstance(v, go.Figure) else v for k, v in view.items()}
 
 
 def _geo_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m posture validate | export | import | diff | datapackage | readme``."""
+"""Command line: ``python -m posture validate | export | import | diff | datapackage | readme |
+serve``."""
 
 from __future__ import annotations
 
@@ -100,6 +101,12 @@ def _readme(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from posture.serve import serve
+
+    return serve(args.host, args.port, Path(args.script) if args.script else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m posture", description=__doc__)
@@ -140,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     layer.add_argument("--data-dir", help="curated data for nearest bases (default: data/)")
     layer.set_defaults(func=_import)
+
+    serve = commands.add_parser("serve", help="serve the dashboard (what `make run` does)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    serve.add_argument("--script", help="serve another Streamlit script (benchmark baselines)")
+    serve.set_defaults(func=_serve)
 
     readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
     readme.set_defaults(func=_readme)

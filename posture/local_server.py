@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from posture.io import REPO_ROOT
+from posture.serve import command
 
 CHROMIUM = os.environ.get("POSTURE_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying to reach the internet.
@@ -40,28 +41,18 @@ def free_port() -> int:
 def streamlit_server(
     script: Path | str = REPO_ROOT / "dashboard.py", env: dict | None = None, timeout: float = 60
 ) -> Iterator[tuple[subprocess.Popen, str]]:
-    """Run ``streamlit run script`` on 127.0.0.1 until the block ends; yield (process, url)."""
+    """Serve ``script`` on 127.0.0.1 (as ``make run`` does) until the block ends; yield
+    (process, url)."""
     port = free_port()
     environment = {**os.environ, **(env or {})}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would block the server
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-        ],
+        command("127.0.0.1", port, Path(script)),
         cwd=REPO_ROOT,
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,7 +65,8 @@ def streamlit_server(
             except OSError:
                 time.sleep(0.2)
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"the server exited: {log.read().decode()[-2000:]}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
         yield process, url
@@ -84,3 +76,4 @@ def streamlit_server(
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()

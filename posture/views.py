@@ -10,6 +10,7 @@ import pandas as pd
 
 from posture import charts, export, incidents, plans, transforms
 from posture.io import Dataset
+from posture.text import escape_markdown, source_link, span
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
 
@@ -56,9 +57,10 @@ def overview(dataset: Dataset, country: str, start, end) -> dict:
     )
     return {
         "latest": latest,
-        "levels": {
-            c: transforms.latest_levels(dataset.troop_levels, c) for c in troop_countries(country)
-        },
+        "headlines": [
+            _headline(dataset, c, transforms.latest_levels(dataset.troop_levels, c))
+            for c in troop_countries(country)
+        ],
         "held": transforms.count_held_bases(status),
         "recent": len(recent),
         "since": since,
@@ -66,6 +68,23 @@ def overview(dataset: Dataset, country: str, start, end) -> dict:
         "figure": charts.troop_levels_chart(
             dataset.troop_levels, dataset.sources, troop_countries(country)
         ),
+    }
+
+
+def _headline(dataset: Dataset, country: str, levels: pd.DataFrame) -> dict:
+    """The overview's troop figure for one country: value, hover help and source caption."""
+    label = f"US troops in {country}"
+    if levels.empty:
+        return {"label": label, "value": "unknown", "help": None, "caption": None}
+    top = levels.iloc[0]
+    others = len(levels) - 1
+    note = f" · {others} other report(s) that day" if others else ""
+    return {
+        "label": label,
+        "value": transforms.format_level(top),
+        "help": f"{top['kind'].capitalize()} figure. Quote: “{escape_markdown(top['quote'])}”",
+        "caption": f"As of {top['as_of']:%d %b %Y} · "
+        f"{source_link(dataset.sources, top['source_id'])}{note}",
     }
 
 
@@ -175,10 +194,18 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
     located = incidents.locate(rows, dataset.bases)
     counts = _table(dataset, "attack_counts", country, start, end)
     table = with_source_columns(rows, dataset.sources)
+    ranges = incidents.casualty_ranges(rows)
+    compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
     return {
         "attacks": len(firsts),
         "other_reports": len(rows) - len(firsts),
-        "ranges": incidents.casualty_ranges(rows),
+        **{
+            what: {
+                "span": span(ranges[f"{what}_low"].sum(), ranges[f"{what}_high"].sum()),
+                "unknown": int(ranges[f"{what}_high"].isna().sum()),
+            }
+            for what in ("killed", "wounded")
+        },
         "monthly": charts.stacked_monthly_chart(
             incidents.monthly_counts(rows), "Attacks per month by country", charts.COUNTRY_COLORS
         )
@@ -206,7 +233,8 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
             incidents.by_base(rows, dataset.bases), "name", "attacks", "Attacks per base", "Attacks"
         ),
         "counts": charts.attack_counts_chart(counts, dataset.sources),
-        "compared": with_source_columns(incidents.compare_counts(counts), dataset.sources),
+        "compared": compared,
+        "differences": _count_differences(compared),
         "table": table[
             [
                 "date",
@@ -227,6 +255,20 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
             ]
         ],
     }
+
+
+def _count_differences(compared: pd.DataFrame, last: int = 5) -> list[str]:
+    """Markdown lines for the latest counts that have an official count to compare with."""
+    lines = []
+    for _, row in compared[compared["official_attacks"].notna()].tail(last).iterrows():
+        sign = "more" if row["difference"] > 0 else "fewer"
+        lines.append(
+            f"- {row['period_end']:%d %b %Y}, {escape_markdown(row['country'])}: the "
+            f"{escape_markdown(row['counted_by'])} count "
+            f"({row['attacks']}) is {abs(int(row['difference']))} {sign} than the official count "
+            f"({row['official_attacks']}, {row['official_period_end']:%d %b %Y})."
+        )
+    return lines
 
 
 def compare(
@@ -271,7 +313,22 @@ def compare(
     }
 
 
-def ledger(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
+# The ledger's columns with each source shown as publisher and URL.
+LEDGER_SHOWN = [c for c in plans.LEDGER_COLUMNS if not c.endswith("source_id")] + [
+    f"{side}_{what}" for side in ("plan", "outcome") for what in ("publisher", "url")
+]
+
+
+def ledger(dataset: Dataset, country, start, outcomes) -> dict:
+    """The plans-vs-reality table (both sources' publisher and URL) and rows per outcome."""
+    rows = ledger_rows(dataset, country, start, outcomes)
+    return {
+        "counts": rows["outcome"].value_counts().to_dict(),
+        "table": rows[LEDGER_SHOWN],
+    }
+
+
+def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
     """The plans-vs-reality ledger with both sources' publisher and URL."""
     rows = plans.ledger(dataset, transforms.latest_date(dataset))
     countries = countries_for(country)
@@ -284,6 +341,16 @@ def ledger(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
     return with_source_columns(rows, dataset.sources, prefix="outcome_")
 
 
+def data_table(dataset: Dataset, table: str, country, start, end, search) -> dict:
+    """One table under the shared filters and a search, its size and its data dictionary."""
+    dictionary = export.data_dictionary()
+    return {
+        "rows": _table(dataset, table, country, start, end, search),
+        "total": len(dataset.table(table)),
+        "dictionary": dictionary[dictionary["table"] == table],
+    }
+
+
 def sources(dataset: Dataset, kinds, search) -> dict:
     """Sources with citation counts, filtered; and the known disagreements."""
     cited = transforms.source_citations(dataset)
@@ -291,6 +358,7 @@ def sources(dataset: Dataset, kinds, search) -> dict:
     variants = dataset.incidents[dataset.incidents["variant_of"].notna()]
     return {
         "count": len(cited),
+        "newest": dataset.newest_source,
         "rows_citing": int(cited["rows_citing"].sum()),
         "table": shown[
             ["publisher", "title", "published", "kind", "rows_citing", "url", "source_id"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
+from posture import app
 from tests.helpers import copy_data
 
 
@@ -17,5 +18,7 @@ def data_copy(tmp_path):
 @pytest.fixture(autouse=True)
 def _clear_streamlit_cache():
     st.cache_data.clear()
+    app.clear_dataset_cache()
     yield
     st.cache_data.clear()
+    app.clear_dataset_cache()

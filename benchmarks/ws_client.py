@@ -1,0 +1,114 @@
+"""A minimal Streamlit client over the app's websocket, for timing reruns on a real server.
+
+It speaks the same protocol as the browser (BackMsg ``rerun_script`` out, ForwardMsg back) but
+draws nothing, so a timing is the server's work alone: running the script and sending every
+element, measured from the request to the ``script_finished`` message.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+
+@dataclass
+class Run:
+    """One script run as the client saw it."""
+
+    seconds: float
+    bytes: int
+    messages: list[ForwardMsg] = field(repr=False)
+
+    def widget_id(self, key: str) -> str:
+        """The element id Streamlit gave the widget with user key ``key``."""
+        for message in self.messages:
+            if message.WhichOneof("type") != "delta":
+                continue
+            element = message.delta.new_element
+            kind = element.WhichOneof("type")
+            widget = getattr(element, kind, None) if kind else None
+            widget_id = getattr(widget, "id", "")
+            if isinstance(widget_id, str) and widget_id.endswith(f"-{key}"):
+                return widget_id
+        raise KeyError(f"no widget with key {key!r} in this run")
+
+    def exceptions(self) -> list[str]:
+        """Messages of exceptions the script showed."""
+        out = []
+        for message in self.messages:
+            if message.WhichOneof("type") == "delta":
+                element = message.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    out.append(element.exception.message)
+        return out
+
+
+class Session:
+    """One user session on a running server (``url`` like ``http://127.0.0.1:8501``)."""
+
+    def __init__(self, url: str, query_string: str = ""):
+        host = url.split("://", 1)[1]
+        self._ws = connect(
+            f"ws://{host}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=url,
+            max_size=None,
+            open_timeout=30,
+        )
+        # Without TCP_NODELAY small frames wait for delayed ACKs (a constant ~40 ms per run).
+        self._ws.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.query_string = query_string
+        self.pages: dict[str, str] = {}
+        self.page = ""
+
+    def close(self) -> None:
+        self._ws.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, page: str | None = None, widgets: dict | None = None, timeout=120) -> Run:
+        """Rerun the script (on the page whose URL path is ``page``, default the current one)
+        with ``widgets`` ({widget id: (field, value)}) changed; wait until it finishes."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query_string
+        if page is not None:
+            self.page = page
+        if self.pages:
+            state.page_script_hash = self.pages[self.page]
+        for widget_id, (kind, value) in (widgets or {}).items():
+            widget = state.widget_states.widgets.add()
+            widget.id = widget_id
+            if kind == "string_array_value":
+                widget.string_array_value.data.extend(value)
+            elif kind == "double_array_value":
+                widget.double_array_value.data.extend(value)
+            else:
+                setattr(widget, kind, value)
+        start = time.perf_counter()
+        self._ws.send(message.SerializeToString())
+        received, size = [], 0
+        deadline = start + timeout
+        while True:
+            frame = self._ws.recv(timeout=max(deadline - time.perf_counter(), 0.001))
+            size += len(frame)
+            forward = ForwardMsg()
+            forward.ParseFromString(frame)
+            received.append(forward)
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = {
+                    p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages
+                }
+            if kind == "script_finished":
+                break
+        return Run(time.perf_counter() - start, size, received)
