@@ -1,5 +1,5 @@
-"""Baseline inside the dashboard: the same set-up every page has (validated data from the
-cache, shared filters) and then only a title."""
+"""Baseline inside the dashboard: its page set-up, navigation (every page listed) and shared
+set-up (dataset check, sidebar filters), on a default page that shows only a title."""
 
 import streamlit as st
 
@@ -11,4 +11,7 @@ def trivial() -> None:
     st.title("Trivial page")
 
 
-st.navigation([st.Page(trivial, title="Trivial")]).run()
+app.configure_page()
+st.navigation(
+    [st.Page(trivial, title="Trivial", default=True), *app.page_list(default=False)]
+).run()

@@ -1,7 +1,15 @@
-"""Browser baseline: a bare page with one plotly chart of similar size to the overview's."""
+"""Browser baseline: a bare page with one plotly chart, the overview's own troop chart."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
-figure = go.Figure(go.Scatter(x=list(range(100)), y=[i % 7 for i in range(100)], mode="lines"))
-st.plotly_chart(figure, key="bare_chart")
+from posture import charts, views
+from posture.io import data_dir, read_dataset
+
+
+@st.cache_resource
+def figure():
+    view = views.overview(read_dataset(data_dir()), country="Both", start=None, end=None)
+    return charts.freeze(view["figure"])
+
+
+st.plotly_chart(figure(), key="bare_chart", config=charts.PLOTLY_CONFIG)

@@ -1,7 +1,13 @@
-"""Benchmarks: page reruns, filter changes, imports at 10k/100k/1M events, payload, browser.
+"""Benchmarks: page reruns and filter changes on a real server, imports at 10k/100k/1M events,
+bytes sent per view, and a browser timing. Run with `make bench`; writes
+benchmarks/results/report.{md,json} and prints the Markdown.
 
-Run with `make bench`; writes benchmarks/results/report.{md,json} and prints the Markdown.
-Timings are medians of repeated runs on this machine; ratios compare numbers from one run.
+Page timings are taken on the server the way users reach it (`python -m posture serve`), with
+a websocket client that speaks the browser's protocol and draws nothing (benchmarks/ws_client.py):
+one timing is a rerun request until every element and the "script finished" message arrived.
+Streamlit's AppTest is not used for timings: it re-detects the `pages/` folder and recompiles
+the scripts on every run, which the server does once per process. Baselines are measured in
+the same run and interleaved with the pages, so drift on a shared machine hits both alike.
 """
 
 from __future__ import annotations
@@ -16,79 +22,110 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from collections import defaultdict
+from contextlib import ExitStack
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from benchmarks.ws_client import Session  # noqa: E402
+from posture.local_server import streamlit_server  # noqa: E402
 
-PAGES = [
-    "overview",
-    "troops",
-    "bases",
-    "nations",
-    "incidents",
-    "compare",
-    "plans",
-    "data",
-    "sources",
-]
+# URL path of every page ("" is the overview).
+PAGES = ["", "troops", "bases", "nations", "incidents", "compare", "plans", "data", "sources"]
 SIZES = [10_000, 100_000, 1_000_000]
 RESULTS = ROOT / "benchmarks" / "results"
+BENCH = ROOT / "benchmarks"
+FIRST_DATE = date(2014, 1, 1)
 
 
-def median_time(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def name(path: str) -> str:
+    return path or "overview"
 
 
-def app_test(script: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / script), default_timeout=300)
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
-def payload_bytes(at: AppTest) -> int:
-    """Bytes of chart specs and table data the page sends (the elements' protobuf sizes)."""
-    total = 0
-    for chart in at.get("plotly_chart"):
-        total += chart.proto.ByteSize()
-    for frame in at.dataframe:
-        total += frame.proto.ByteSize()
-    return total
+def slider_micros(day: date) -> float:
+    """A date as Streamlit's slider sends it: microseconds since 1970-01-01 (UTC)."""
+    return (day - date(1970, 1, 1)).days * 86_400_000_000
+
+
+def parked(url: str, page: str, query_string: str = "") -> Session:
+    """A session opened on ``page`` and warmed up (first runs compute and cache its view)."""
+    session = Session(url, query_string)
+    session.run()
+    session.run(page=page)
+    session.run()
+    return session
 
 
 def curated_pages(repeat: int) -> dict:
-    """Warm reruns of every page vs trivial pages, and the script time of a filter change."""
-    bare = app_test("benchmarks/trivial_app.py").run()
-    bare_time = median_time(bare.run, repeat)
-    own = app_test("benchmarks/app_trivial.py").run()
-    own_time = median_time(own.run, repeat)
-    pages = {}
-    at = app_test("dashboard.py").run()
-    for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
-        warm = median_time(at.run, repeat)
-        payload = payload_bytes(at)
-
-        # A filter change: flip the shared country filter, time that run, flip it back.
-        def change(at=at) -> None:
-            radio = at.radio(key="country")
-            radio.set_value("Iraq" if radio.value != "Iraq" else "Both").run()
-
-        filter_time = median_time(change, repeat)
-        pages[page] = {
-            "warm_rerun_s": warm,
-            "ratio_to_bare_title_page": warm / bare_time,
-            "ratio_to_dashboard_title_page": warm / own_time,
-            "filter_change_s": filter_time,
-            "payload_bytes": payload,
+    """Warm reruns of every page vs two trivial pages, bytes per view, and filter changes."""
+    with ExitStack() as stack:
+        urls = {
+            key: stack.enter_context(streamlit_server(script))[1]
+            for key, script in (
+                ("bare", BENCH / "trivial_app.py"),
+                ("dashboard_trivial", BENCH / "app_trivial.py"),
+                ("dashboard", ROOT / "dashboard.py"),
+            )
         }
-    return {"bare_title_page_s": bare_time, "dashboard_title_page_s": own_time, "pages": pages}
+        bare = parked(urls["bare"], "")
+        trivial = parked(urls["dashboard_trivial"], "")
+        pages = {page: parked(urls["dashboard"], page) for page in PAGES}
+        times: dict[str, list[float]] = defaultdict(list)
+        sent: dict[str, int] = {}
+        for _ in range(repeat):
+            times["bare"].append(bare.run().seconds)
+            times["dashboard_trivial"].append(trivial.run().seconds)
+            for page, session in pages.items():
+                run = session.run()
+                times[page].append(run.seconds)
+                sent[page] = run.bytes
+        # A filter change: the date range starts one month later each time, a combination no
+        # session has seen, so every view is computed from scratch (the worst case).
+        changes: dict[str, list[float]] = defaultdict(list)
+        exceptions: list[str] = []
+        end = _latest_date(pages[""])
+        ids = {page: session.run().widget_id("dates") for page, session in pages.items()}
+        for step in range(1, repeat + 1):
+            span = [slider_micros(FIRST_DATE + timedelta(days=31 * step)), slider_micros(end)]
+            for page, session in pages.items():
+                run = session.run(widgets={ids[page]: ("double_array_value", span)})
+                changes[page].append(run.seconds)
+                exceptions += run.exceptions()
+    bare_s, trivial_s = median(times["bare"]), median(times["dashboard_trivial"])
+    return {
+        "bare_title_page_s": bare_s,
+        "dashboard_title_page_s": trivial_s,
+        "exceptions": exceptions,
+        "pages": {
+            name(page): {
+                "warm_rerun_s": median(times[page]),
+                "ratio_to_bare_title_page": median(times[page]) / bare_s,
+                "ratio_to_dashboard_title_page": median(times[page]) / trivial_s,
+                "filter_change_s": median(changes[page]),
+                "filter_change_worst_s": max(changes[page]),
+                "bytes_sent": sent[page],
+            }
+            for page in PAGES
+        },
+    }
+
+
+def _latest_date(session: Session) -> date:
+    """The date slider's upper end as the page drew it (the newest fact in the data)."""
+    for message in session.run().messages:
+        if message.WhichOneof("type") == "delta":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "slider" and element.slider.id.endswith("-dates"):
+                micros = element.slider.max
+                return date(1970, 1, 1) + timedelta(microseconds=micros)
+    raise RuntimeError("no date slider on the overview")
 
 
 def peak_rss_of_import(source: Path, env: dict) -> int:
@@ -109,8 +146,18 @@ def peak_rss_of_import(source: Path, env: dict) -> int:
     return int(peak.split()[1]) * 1024
 
 
+def timed(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return median(times)
+
+
 def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
-    """Import time vs pyarrow's read_csv on the same file, peak memory, and page costs."""
+    """Import time vs pyarrow's read_csv on the same file, peak memory, and the imported
+    layer's pages on a server (first view, warm rerun, bytes)."""
     import pyarrow.csv as pacsv
 
     from posture.io import read_dataset
@@ -122,8 +169,8 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
     for rows in sizes:
         source = write_synthetic("acled", work / f"acled_{rows}.csv", rows)
         user = work / f"user_{rows}"
-        read = median_time(lambda source=source: pacsv.read_csv(source), repeat)
-        imported = median_time(
+        read = timed(lambda source=source: pacsv.read_csv(source), repeat)
+        imported = timed(
             lambda source=source, user=user: import_events(
                 "acled", source, bases, user, progress=False
             ),
@@ -131,67 +178,71 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
         )
         env = {**os.environ, "POSTURE_USER_DIR": str(work / f"rss_{rows}")}
         peak = peak_rss_of_import(source, env)
-        os.environ["POSTURE_USER_DIR"] = str(user)
-        at = app_test("dashboard.py")
-        at.query_params["incidents_layer"] = "acled"
-        at.run()
-        at.switch_page("pages/incidents.py").run()
-        first = median_time(lambda: None, 1)
-        warm = median_time(at.run, repeat)
-        incidents_payload = payload_bytes(at)
-        at.switch_page("pages/compare.py").run()
-        at.radio(key="compare_layer").set_value("acled").run()
-        compare_warm = median_time(at.run, repeat)
-        compare_payload = payload_bytes(at)
-        del os.environ["POSTURE_USER_DIR"]
-        out[str(rows)] = {
+        result = {
             "file_bytes": source.stat().st_size,
             "read_csv_s": read,
             "import_s": imported,
             "import_to_read_csv": imported / read,
             "import_peak_rss_bytes": peak,
-            "incidents_warm_rerun_s": warm,
-            "incidents_payload_bytes": incidents_payload,
-            "compare_warm_rerun_s": compare_warm,
-            "compare_payload_bytes": compare_payload,
-            "unused": first,
         }
+        with streamlit_server(env={"POSTURE_USER_DIR": str(user)}) as (_, url):
+            for page, key in (("incidents", "incidents_layer"), ("compare", "compare_layer")):
+                session = Session(url, f"{key}=acled")
+                session.run()
+                first = session.run(page=page)
+                warm = [session.run() for _ in range(repeat)]
+                errors = first.exceptions() + [e for run in warm for e in run.exceptions()]
+                if errors:
+                    raise RuntimeError(f"{page} with {rows:,} imported events: {errors[0]}")
+                result[f"{page}_first_view_s"] = first.seconds
+                result[f"{page}_warm_rerun_s"] = median([run.seconds for run in warm])
+                result[f"{page}_bytes_sent"] = warm[-1].bytes
+                session.close()
+        out[str(rows)] = result
         source.unlink()
         shutil.rmtree(user, ignore_errors=True)
         shutil.rmtree(work / f"rss_{rows}", ignore_errors=True)
     return out
 
 
+DRAWN = """() => {
+    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+    return charts > 0 && document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
 def browser(repeat: int) -> dict:
-    """Navigation to all charts drawn: the overview vs a bare page with one plotly chart."""
+    """Navigation to every chart drawn (and the run finished): the overview vs bare pages with
+    one plotly chart, the overview's own and a 100-point line. Loads alternate between the
+    three servers, each timed after one untimed load of the same page."""
     from playwright.sync_api import sync_playwright
 
-    from posture.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from posture.local_server import CHROMIUM, CHROMIUM_ARGS
 
-    drawn = """() => {
-        const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
-        return charts > 0 && document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
-    }"""
-    results = {}
-    with sync_playwright() as pw:
+    scripts = {
+        "bare_overview_chart": BENCH / "bare_chart_app.py",
+        "bare_line_chart": BENCH / "bare_line_app.py",
+        "overview": ROOT / "dashboard.py",
+    }
+    times: dict[str, list[float]] = defaultdict(list)
+    with sync_playwright() as pw, ExitStack() as stack:
+        urls = {k: stack.enter_context(streamlit_server(s))[1] for k, s in scripts.items()}
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, script in (("bare_chart_page", "benchmarks/bare_chart_app.py"),
-                             ("overview", "dashboard.py")):  # fmt: skip
-            with streamlit_server(ROOT / script) as (_, url):
-                page = chromium.new_page()
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        for _ in range(repeat + 1):  # the first round warms the servers' caches, untimed
+            for key, url in urls.items():
                 page.goto(url)
-                page.wait_for_function(drawn, timeout=120_000)  # warm the server's caches
-                times = []
-                for _ in range(repeat):
-                    start = time.perf_counter()
-                    page.goto(url)
-                    page.wait_for_function(drawn, timeout=120_000)
-                    times.append(time.perf_counter() - start)
-                results[name] = statistics.median(times)
-                page.close()
+                page.wait_for_function(DRAWN, timeout=120_000)
+                start = time.perf_counter()
+                page.goto(url)
+                page.wait_for_function(DRAWN, timeout=120_000, polling="raf")
+                times[key].append(time.perf_counter() - start)
         chromium.close()
-    results["overview_to_bare"] = results["overview"] / results["bare_chart_page"]
-    return results
+    result = {key: median(values[1:]) for key, values in times.items()}
+    result["overview_to_bare_overview_chart"] = result["overview"] / result["bare_overview_chart"]
+    result["overview_to_bare_line_chart"] = result["overview"] / result["bare_line_chart"]
+    return result
 
 
 def machine() -> dict:
@@ -211,42 +262,52 @@ def markdown(report: dict) -> str:
         f"Measured {m['date']} on {m['platform']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, "
         f"Python {m['python']}. Medians of {report['repeat']} runs.",
         "",
-        "### Curated data: page reruns (AppTest script time)",
+        "### Curated data: page reruns on the server",
         "",
-        f"Baselines: a bare Streamlit page with one title {c['bare_title_page_s'] * 1000:.1f} ms; "
-        f"a dashboard page with the shared set-up and one title "
-        f"{c['dashboard_title_page_s'] * 1000:.1f} ms.",
+        "A rerun is timed from the request to the last message of the run arriving at a "
+        "websocket client (script time plus sending every element). Baselines: a bare "
+        f"Streamlit page with one title {c['bare_title_page_s'] * 1000:.1f} ms; a dashboard "
+        "page with the shared set-up (navigation, dataset check, sidebar filters) and one title "
+        f"{c['dashboard_title_page_s'] * 1000:.1f} ms. A filter change moves the start of the "
+        "date range to a date not seen before, so every view is computed from scratch.",
         "",
-        "| page | warm rerun ms | × bare title page | × dashboard title page | filter change ms | payload KB |",
+        "| page | warm rerun ms | × bare title page | × dashboard title page | filter change ms (median / worst) | KB sent per view |",
         "|---|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for page, r in c["pages"].items():
         lines.append(
             f"| {page} | {r['warm_rerun_s'] * 1000:.1f} | {r['ratio_to_bare_title_page']:.1f} | "
-            f"{r['ratio_to_dashboard_title_page']:.1f} | {r['filter_change_s'] * 1000:.1f} | "
-            f"{r['payload_bytes'] / 1024:.0f} |"
+            f"{r['ratio_to_dashboard_title_page']:.1f} | {r['filter_change_s'] * 1000:.0f} / "
+            f"{r['filter_change_worst_s'] * 1000:.0f} | {r['bytes_sent'] / 1024:.0f} |"
         )
     lines += [
         "",
         "### Imported events (synthetic ACLED files)",
         "",
-        "| events | file MB | read_csv s | import s | import ÷ read_csv | import peak RSS MB | Incidents warm ms | Incidents payload KB | Iraq vs Syria warm ms | Iraq vs Syria payload KB |",
+        "First view: the first rerun after the server started (reads the layer, aggregates). "
+        "Warm: later reruns.",
+        "",
+        "| events | file MB | read_csv s | import s | import ÷ read_csv | import peak RSS MB | Incidents first / warm ms | Incidents KB sent | Iraq vs Syria first / warm ms | Iraq vs Syria KB sent |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for rows, r in i.items():
         lines.append(
             f"| {int(rows):,} | {r['file_bytes'] / 2**20:.0f} | {r['read_csv_s']:.2f} | "
             f"{r['import_s']:.2f} | {r['import_to_read_csv']:.1f} | "
-            f"{r['import_peak_rss_bytes'] / 2**20:.0f} | {r['incidents_warm_rerun_s'] * 1000:.0f} | "
-            f"{r['incidents_payload_bytes'] / 1024:.0f} | {r['compare_warm_rerun_s'] * 1000:.0f} | "
-            f"{r['compare_payload_bytes'] / 1024:.0f} |"
+            f"{r['import_peak_rss_bytes'] / 2**20:.0f} | "
+            f"{r['incidents_first_view_s'] * 1000:.0f} / {r['incidents_warm_rerun_s'] * 1000:.0f} | "
+            f"{r['incidents_bytes_sent'] / 1024:.0f} | "
+            f"{r['compare_first_view_s'] * 1000:.0f} / {r['compare_warm_rerun_s'] * 1000:.0f} | "
+            f"{r['compare_bytes_sent'] / 1024:.0f} |"
         )
     lines += [
         "",
         "### Browser (Chromium): navigation to every chart drawn",
         "",
-        f"Bare page with one plotly chart {b['bare_chart_page']:.2f} s; overview "
-        f"{b['overview']:.2f} s; ratio {b['overview_to_bare']:.2f}.",
+        f"Overview {b['overview']:.2f} s; a bare page with the overview's own chart "
+        f"{b['bare_overview_chart']:.2f} s (ratio {b['overview_to_bare_overview_chart']:.2f}); a "
+        f"bare page with a 100-point line {b['bare_line_chart']:.2f} s (ratio "
+        f"{b['overview_to_bare_line_chart']:.2f}).",
         "",
         "### Targets",
         "",
@@ -264,22 +325,26 @@ def targets(report: dict) -> list[dict]:
     c, i, b = report["curated"], report["imports"], report["browser"]
     worst_bare = max(p["ratio_to_bare_title_page"] for p in c["pages"].values())
     worst_own = max(p["ratio_to_dashboard_title_page"] for p in c["pages"].values())
-    worst_filter = max(p["filter_change_s"] for p in c["pages"].values())
+    worst_filter = max(p["filter_change_worst_s"] for p in c["pages"].values())
     biggest = max(
-        [p["payload_bytes"] for p in c["pages"].values()]
-        + [r[k] for r in i.values() for k in ("incidents_payload_bytes", "compare_payload_bytes")]
+        [p["bytes_sent"] for p in c["pages"].values()]
+        + [r[k] for r in i.values() for k in ("incidents_bytes_sent", "compare_bytes_sent")]
     )
+    ratio = b["overview_to_bare_overview_chart"]
     out = [
         {"target": "warm rerun ≤ 3× a trivial page (bare Streamlit page with one title)",
          "measured": f"worst {worst_bare:.1f}×", "holds": worst_bare <= 3},
         {"target": "warm rerun ≤ 3× a trivial dashboard page (shared set-up + one title)",
          "measured": f"worst {worst_own:.1f}×", "holds": worst_own <= 3},
-        {"target": "filter change ≤ 250 ms script time",
+        {"target": "filter change ≤ 250 ms (worst run, views computed from scratch)",
          "measured": f"worst {worst_filter * 1000:.0f} ms", "holds": worst_filter <= 0.25},
-        {"target": "no page sends more than 2 MB of chart and table data",
+        {"target": "no page sends more than 2 MB per view",
          "measured": f"largest {biggest / 2**20:.2f} MB", "holds": biggest <= 2 * 2**20},
-        {"target": "browser: overview charts drawn ≤ 1.5× a bare one-chart page",
-         "measured": f"{b['overview_to_bare']:.2f}×", "holds": b["overview_to_bare"] <= 1.5},
+        {"target": "browser: overview charts drawn ≤ 1.5× a bare page with one plotly chart "
+                   "(the overview's)",
+         "measured": f"{ratio:.2f}×", "holds": ratio <= 1.5},
+        {"target": "no page showed an exception", "measured": f"{len(c['exceptions'])}",
+         "holds": not c["exceptions"]},
     ]  # fmt: skip
     if "1000000" in i:
         big = i["1000000"]
@@ -298,7 +363,7 @@ def targets(report: dict) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
@@ -308,10 +373,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         report["imports"] = imports(Path(work), min(args.repeat, 3), args.sizes)
     report["browser"] = (
-        {"bare_chart_page": 0, "overview": 0, "overview_to_bare": 0}
+        {k: 0 for k in ("overview", "bare_overview_chart", "bare_line_chart",
+                        "overview_to_bare_overview_chart", "overview_to_bare_line_chart")}
         if args.no_browser
         else browser(args.repeat)
-    )
+    )  # fmt: skip
     report["targets"] = targets(report)
     (RESULTS / "report.json").write_text(json.dumps(report, indent=2), "utf-8")
     text = markdown(report)

@@ -16,12 +16,49 @@ from posture import charts, export, transforms, views
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+PAGES = STATIC.parent / "pages"
+# File, title and Material icon of every page, in navigation order; the first is the default.
+PAGE_FILES = [
+    ("overview.py", "Overview", "dashboard"),
+    ("troops.py", "Troops", "groups"),
+    ("bases.py", "Bases", "map"),
+    ("nations.py", "Nations", "flag"),
+    ("incidents.py", "Incidents", "crisis_alert"),
+    ("compare.py", "Iraq vs Syria", "compare"),
+    ("plans.py", "Plans vs reality", "checklist"),
+    ("data.py", "Data", "table_view"),
+    ("sources.py", "Sources & method", "menu_book"),
+]
 COUNTRY_CHOICES = ["Both", "Iraq", "Syria"]
 FIRST_DATE = date(2014, 1, 1)
 COUNTRY_HELP = (
     "Both also keeps rows in Jordan and Kuwait (for example Tower 22), which support the "
     "Iraq and Syria missions."
 )
+
+
+def configure_page() -> None:
+    """Title, icon and wide layout of every page (the entry script calls this first)."""
+    st.set_page_config(
+        page_title="Coalition Posture Dashboard",
+        page_icon=str(STATIC / "favicon.png"),
+        layout="wide",
+    )
+
+
+def page_list(default: bool = True) -> list[st.Page]:
+    """The dashboard's pages for ``st.navigation``; ``default=False`` leaves the default
+    page to the caller (the benchmarks put a trivial page first)."""
+    # Absolute paths: AppTest and the server from any directory resolve the same page.
+    return [
+        st.Page(
+            str(PAGES / file),
+            title=title,
+            icon=f":material/{icon}:",
+            default=default and i == 0,
+        )
+        for i, (file, title, icon) in enumerate(PAGE_FILES)
+    ]
 
 
 def _signature(directory: Path) -> tuple:
