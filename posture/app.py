@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -73,7 +74,9 @@ def _load(directory: str, signature: tuple) -> tuple[Dataset, pd.Timestamp]:
     # cache_resource: one read-only copy shared by every rerun and session (cache_data would
     # unpickle a fresh copy of every table on every rerun).
     dataset = read_dataset(Path(directory))
-    return dataset, transforms.latest_date(dataset)
+    latest = transforms.latest_date(dataset)
+    _keep_out_of_gc()
+    return dataset, latest
 
 
 def _token() -> tuple:
@@ -307,7 +310,16 @@ class PageContext:
 
 @st.cache_resource(max_entries=512, show_spinner="Preparing the view…")
 def _view(name: str, token: tuple, _function, _dataset: Dataset, filters: tuple):
-    return charts.freeze_all(_function(_dataset, **dict(filters)))
+    view = charts.freeze_all(_function(_dataset, **dict(filters)))
+    _keep_out_of_gc()
+    return view
+
+
+def _keep_out_of_gc() -> None:
+    """Move what is alive now (the cached dataset and views) out of the garbage collector's
+    sight: they live as long as the server, and scanning them in every full collection cost
+    about 100 ms, holding up every session (see docs/performance.md)."""
+    gc.freeze()
 
 
 def _leave_legacy_navigation() -> None:

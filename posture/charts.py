@@ -256,24 +256,26 @@ PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
 
 
 class FrozenFigure(go.Figure):
-    """A finished figure that turns itself into JSON-ready data once, not on every draw.
+    """A finished figure that holds its JSON-ready dict, computed once, not on every draw.
 
     Drawing a plain figure converts it (deep copy, base64 arrays, date cleaning) on every
-    rerun; a cached view's figure never changes, so its dict is computed here once and handed
-    out as is. Do not change a frozen figure: the dict would no longer match.
+    rerun; a cached view's figure never changes, so :func:`freeze` converts it once. Do not
+    change a frozen figure: the dict would no longer match.
     """
 
-    def __init__(self, figure: go.Figure):
-        super().__init__(figure)
-        self._frozen = json.loads(pio.to_json(figure, validate=False))
+    _frozen: dict
 
     def to_dict(self) -> dict:
         return self._frozen
 
 
 def freeze(figure: go.Figure) -> FrozenFigure:
-    """``figure`` as a :class:`FrozenFigure` (itself if it already is one)."""
-    return figure if isinstance(figure, FrozenFigure) else FrozenFigure(figure)
+    """Freeze ``figure`` in place (no copy of a large figure) and return it."""
+    if not isinstance(figure, FrozenFigure):
+        frozen = json.loads(pio.to_json(figure, validate=False))
+        figure.__class__ = FrozenFigure
+        figure._frozen = frozen
+    return figure
 
 
 def freeze_all(view):

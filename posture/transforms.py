@@ -206,28 +206,25 @@ def levels_by_month(
     and the as_of date and source of the report used.
     """
     rows = primary_levels(troops[(troops["country"] == country) & (troops["force"] == force)])
-    rows = rows.sort_values("as_of")
-    out = []
-    for month in months:
-        month_end = month + pd.offsets.MonthEnd(0)
-        known = rows[rows["as_of"] <= month_end]
-        if known.empty or (month_end - known["as_of"].iloc[-1]).days > MAX_CARRY_DAYS:
-            out.append({"month": month})
-            continue
-        last = known.iloc[-1]
-        out.append(
-            {
-                "month": month,
-                "best": last["best"],
-                "low": last["low"] if pd.notna(last["low"]) else last["best"],
-                "high": last["high"] if pd.notna(last["high"]) else last["best"],
-                "as_of": last["as_of"],
-                "source_id": last["source_id"],
-            }
-        )
-    frame = pd.DataFrame(out, columns=["month", "low", "best", "high", "as_of", "source_id"])
-    for column in ("low", "best", "high"):
-        frame[column] = frame[column].astype("Float64")
+    rows = rows.sort_values("as_of").reset_index(drop=True)
+    month_ends = pd.DatetimeIndex(months) + pd.offsets.MonthEnd(0)
+    # The latest report on or before each month end (one per date after primary_levels).
+    position = rows["as_of"].searchsorted(month_ends, side="right") - 1
+    # Position -1 (no report yet) is a label the index lacks: reindex gives an empty row.
+    picked = rows.reindex(position).reset_index(drop=True)
+    age = (pd.Series(month_ends) - picked["as_of"]).dt.days
+    keep = age <= MAX_CARRY_DAYS
+    best = picked["best"].astype("Float64").where(keep)
+    frame = pd.DataFrame(
+        {
+            "month": pd.DatetimeIndex(months),
+            "low": picked["low"].astype("Float64").fillna(best).where(keep),
+            "best": best,
+            "high": picked["high"].astype("Float64").fillna(best).where(keep),
+            "as_of": picked["as_of"].where(keep),
+            "source_id": picked["source_id"].where(keep),
+        }
+    )
     return frame
 
 

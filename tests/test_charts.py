@@ -63,7 +63,15 @@ def test_hover_carries_source_and_quote(ds):
 
 
 @pytest.mark.parametrize(
-    "module", ["posture/transforms.py", "posture/charts.py", "posture/io.py", "posture/rules.py"]
+    "module",
+    [
+        "posture/transforms.py",
+        "posture/charts.py",
+        "posture/io.py",
+        "posture/rules.py",
+        "posture/views.py",
+        "posture/text.py",
+    ],
 )
 def test_library_modules_do_not_import_streamlit(module):
     """Transforms and charts stay pure: they never import streamlit."""
@@ -167,3 +175,22 @@ def test_comparison_chart_panels(ds):
     assert fig.layout.yaxis.title.text == "US troops (persons)"
     # The golden milestones are all Iraqi: lines in the Iraq column (axes 1, 3, 5, 7) only.
     assert {s.xref for s in fig.layout.shapes} == {"x", "x3", "x5", "x7"}
+
+
+def test_frozen_figure_draws_the_same_json(ds):
+    """A cached view's figure, frozen once, sends exactly what the plain figure would."""
+    import json
+
+    import plotly.io as pio
+
+    plain = charts.troop_levels_chart(ds.troop_levels, ds.sources, ["Iraq", "Syria"])
+    expected = json.loads(pio.to_json(plain, validate=False))
+    frozen = charts.freeze(plain)
+    assert isinstance(frozen, charts.FrozenFigure)
+    assert frozen.to_dict() == expected
+    assert json.loads(pio.to_json(frozen, validate=False)) == expected
+    assert charts.freeze(frozen) is frozen
+    view = charts.freeze_all(
+        {"figure": charts.troop_levels_chart(ds.troop_levels, ds.sources, ["Iraq"]), "n": 3}
+    )
+    assert isinstance(view["figure"], charts.FrozenFigure) and view["n"] == 3

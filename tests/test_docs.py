@@ -31,3 +31,19 @@ def test_readme_quick_start_shows_the_two_commands():
     readme = (REPO_ROOT / "README.md").read_text("utf-8")
     quick = readme.split("## Quick start", 1)[1].split("##", 1)[0]
     assert "make run" in quick and "make test" in quick
+
+
+def test_server_settings_are_the_documented_ones():
+    """Someone running the server gets the safe, fast settings the README lists."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True  # true = cross-origin requests refused
+    assert config["server"]["maxUploadSize"] == 50
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["runner"]["postScriptGC"] is False
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    for documented in ("XSRF protection on", "50 MB", "no file watcher", "garbage collection"):
+        assert documented in readme
