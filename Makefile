@@ -45,7 +45,7 @@ datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
 	$(PY) -m posture datapackage
 
 bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writes benchmarks/results/ and docs/performance.md
-	$(PY) benchmarks/bench.py --repeat 5
+	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/publish.py
 
 loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local server (not part of make test)

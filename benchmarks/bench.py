@@ -208,14 +208,16 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
 DRAWN = """() => {
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
     return charts > 0 && document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts
-        && !document.querySelector('[data-testid="stStatusWidget"]');
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]');
 }"""
 
 
 def browser(repeat: int) -> dict:
-    """Navigation to every chart drawn (and the run finished): the overview vs bare pages with
-    one plotly chart, the overview's own and a 100-point line. Loads alternate between the
-    three servers, each timed after one untimed load of the same page."""
+    """Navigation to every chart drawn, the run finished and no element still loading: the
+    overview vs bare pages with one plotly chart, the overview's own and a 100-point line.
+    Loads alternate between the three servers, each timed after one untimed load of the same
+    page."""
     from playwright.sync_api import sync_playwright
 
     from posture.local_server import CHROMIUM, CHROMIUM_ARGS

@@ -43,9 +43,13 @@ def _watch_errors(page) -> list[str]:
 
 def _wait_for_page(page, title: str) -> None:
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
-    # Streamlit marks the app as running while a script run is in progress.
+    # Streamlit marks the app as running while a script run is in progress, and shows
+    # skeletons while an element's code is still loading after the run has finished.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+            && !document.querySelector(
+                '[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]')""",
+        timeout=60_000,
     )
 
 
@@ -63,7 +67,13 @@ def test_every_page_loads_without_errors(page, server_url, results_dir, path):
         }""",
         timeout=60_000,
     )
-    page.wait_for_timeout(1000)
+    # Maps draw their outlines and tables paint their canvas after the chart containers exist.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot .geo')].every(
+            (g) => g.closest('.js-plotly-plot').querySelector('.geolayer path'))""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(2500)
     page.screenshot(path=str(results_dir / f"page-{path or 'overview'}.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
