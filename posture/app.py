@@ -383,39 +383,24 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-class _SameObject:
-    """Remembers ``make(obj)`` for the last objects seen, keyed by identity.
-
-    Views are cached objects shared by every rerun and session, so what is derived from one
-    for display is derived once, not on every rerun.
-    """
-
-    def __init__(self, size: int = 128):
-        self._items: OrderedDict[int, tuple[object, object]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, obj, make):
-        with self._lock:
-            hit = self._items.get(id(obj))
-            if hit is not None and hit[0] is obj:
-                self._items.move_to_end(id(obj))
-                return hit[1]
-        made = make(obj)
-        with self._lock:
-            self._items[id(obj)] = (obj, made)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return made
-
-
-_DISPLAYED = _SameObject()
+_DISPLAYED: OrderedDict[int, tuple[pd.DataFrame, pa.Table]] = OrderedDict()
+_DISPLAYED_LOCK = threading.Lock()  # sessions run in threads of their own
 
 
 def _displayed(frame: pd.DataFrame) -> pa.Table:
-    """``display(frame)`` as an Arrow table, remembered for the same frame object (Streamlit
-    would otherwise convert the pandas frame to Arrow on every rerun)."""
-    return _DISPLAYED.get(frame, lambda f: pa.Table.from_pandas(display(f), preserve_index=False))
+    """``display(frame)`` as an Arrow table, remembered for the same frame object (views are
+    cached objects; Streamlit would otherwise convert the frame to Arrow on every rerun)."""
+    with _DISPLAYED_LOCK:
+        hit = _DISPLAYED.get(id(frame))
+        if hit is not None and hit[0] is frame:
+            _DISPLAYED.move_to_end(id(frame))
+            return hit[1]
+    shown = pa.Table.from_pandas(display(frame), preserve_index=False)
+    with _DISPLAYED_LOCK:
+        _DISPLAYED[id(frame)] = (frame, shown)
+        while len(_DISPLAYED) > 128:
+            _DISPLAYED.popitem(last=False)
+    return shown
 
 
 def show_table(

@@ -68,7 +68,7 @@ def streamlit_server(
                 log.seek(0)
                 raise RuntimeError(f"the server exited: {log.read().decode()[-2000:]}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
+                raise RuntimeError(f"the server did not become healthy within {timeout:.0f} s")
         yield process, url
     finally:
         process.terminate()
