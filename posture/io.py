@@ -71,6 +71,15 @@ class Dataset:
     attack_counts: pd.DataFrame
     milestones: pd.DataFrame
     data_dir: str = ""
+    # Results derived from the whole dataset (not from any filter), computed once: see derived.
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, name: str, compute):
+        """``compute(self)``, computed on the first call for ``name`` and remembered with
+        this dataset (which is never changed). Callers must not change the result."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
 
     def table(self, name: str) -> pd.DataFrame:
         """Return the table called ``name``."""

@@ -330,7 +330,9 @@ def ledger(dataset: Dataset, country, start, outcomes) -> dict:
 
 def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
     """The plans-vs-reality ledger with both sources' publisher and URL."""
-    rows = plans.ledger(dataset, transforms.latest_date(dataset))
+    rows = dataset.derived(
+        "ledger", lambda whole: plans.ledger(whole, transforms.latest_date(whole))
+    )
     countries = countries_for(country)
     if countries is not None:
         rows = rows[rows["country"].fillna("").str.contains(countries[0], regex=False)]
