@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gc
-import threading
-from collections import OrderedDict
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ import streamlit as st
 
 from posture import charts, export, transforms, views
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
+from posture.memo import Memo, hashable
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = STATIC.parent / "pages"
@@ -38,13 +39,15 @@ COUNTRY_HELP = (
 )
 
 
+# The icon as a data URL: given a file, Streamlit would read and register it on every run.
+FAVICON = (
+    "data:image/png;base64," + base64.b64encode((STATIC / "favicon.png").read_bytes()).decode()
+)
+
+
 def configure_page() -> None:
     """Title, icon and wide layout of every page (the entry script calls this first)."""
-    st.set_page_config(
-        page_title="Coalition Posture Dashboard",
-        page_icon=str(STATIC / "favicon.png"),
-        layout="wide",
-    )
+    st.set_page_config(page_title="Coalition Posture Dashboard", page_icon=FAVICON, layout="wide")
 
 
 def page_list(default: bool = True) -> list[st.Page]:
@@ -64,9 +67,9 @@ def page_list(default: bool = True) -> list[st.Page]:
 
 def _signature(directory: Path) -> tuple:
     """File names, sizes and modification times: a changed file invalidates the cache."""
-    return tuple(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.csv"))
-    )
+    with os.scandir(directory) as entries:
+        files = [e for e in entries if e.name.endswith(".csv") and e.is_file()]
+    return tuple(sorted((e.name, (info := e.stat()).st_size, info.st_mtime_ns) for e in files))
 
 
 @st.cache_resource(show_spinner="Checking the dataset…", max_entries=8)
@@ -85,14 +88,18 @@ def _token() -> tuple:
     return str(directory), _signature(directory)
 
 
+_DATASETS = Memo(8)  # in front of _load: see posture/memo.py
+
+
 def clear_dataset_cache() -> None:
     """Forget every dataset read so far (the next page run reads and checks the files)."""
+    _DATASETS.clear()
     _load.clear()
 
 
 def load_dataset() -> Dataset:
     """The validated dataset for the current data directory, cached across reruns and users."""
-    return _load(*_token())[0]
+    return dataset_or_stop(_token())[0]
 
 
 def failures_frame(err: DataValidationError) -> pd.DataFrame:
@@ -115,8 +122,13 @@ def failures_frame(err: DataValidationError) -> pd.DataFrame:
 def dataset_or_stop(token: tuple) -> tuple[Dataset, pd.Timestamp]:
     """Return the dataset of ``token`` and its latest date, or show one error panel listing
     every problem and stop the page."""
+    loaded = _DATASETS.get(token)
+    if loaded is not None:
+        return loaded
     try:
-        return _load(*token)
+        loaded = _load(*token)
+        _DATASETS.put(token, loaded)
+        return loaded
     except DataValidationError as err:
         st.error(
             f"The dataset in `{data_dir()}` does not pass its checks: "
@@ -304,15 +316,17 @@ class PageContext:
     def view(self, function, **filters):
         """``function(dataset, **filters)`` computed once per data version and filter values,
         shared by every rerun and session (figures and tables are only drawn, never changed)."""
-        name = f"{function.__module__}.{function.__qualname__}"
-        return _view(name, self.token, function, self.dataset, tuple(sorted(filters.items())))
+        key = (f"{function.__module__}.{function.__qualname__}", self.token, hashable(filters))
+        view = _VIEWS.get(key)
+        if view is None:
+            with st.spinner("Preparing the view…"):
+                view = charts.freeze_all(function(self.dataset, **filters))
+            _keep_out_of_gc()
+            _VIEWS.put(key, view)
+        return view
 
 
-@st.cache_resource(max_entries=512, show_spinner="Preparing the view…")
-def _view(name: str, token: tuple, _function, _dataset: Dataset, filters: tuple):
-    view = charts.freeze_all(_function(_dataset, **dict(filters)))
-    _keep_out_of_gc()
-    return view
+_VIEWS = Memo(512)  # every page's view per data version and filter values
 
 
 def _keep_out_of_gc() -> None:
@@ -383,23 +397,17 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_DISPLAYED: OrderedDict[int, tuple[pd.DataFrame, pa.Table]] = OrderedDict()
-_DISPLAYED_LOCK = threading.Lock()  # sessions run in threads of their own
+_DISPLAYED = Memo(128)
 
 
 def _displayed(frame: pd.DataFrame) -> pa.Table:
     """``display(frame)`` as an Arrow table, remembered for the same frame object (views are
     cached objects; Streamlit would otherwise convert the frame to Arrow on every rerun)."""
-    with _DISPLAYED_LOCK:
-        hit = _DISPLAYED.get(id(frame))
-        if hit is not None and hit[0] is frame:
-            _DISPLAYED.move_to_end(id(frame))
-            return hit[1]
+    hit = _DISPLAYED.get(id(frame))
+    if hit is not None and hit[0] is frame:
+        return hit[1]
     shown = pa.Table.from_pandas(display(frame), preserve_index=False)
-    with _DISPLAYED_LOCK:
-        _DISPLAYED[id(frame)] = (frame, shown)
-        while len(_DISPLAYED) > 128:
-            _DISPLAYED.popitem(last=False)
+    _DISPLAYED.put(id(frame), (frame, shown))
     return shown
 
 
