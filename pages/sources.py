@@ -28,7 +28,7 @@ counts differ (2017: 5,262 vs 8,892 in Iraq) and are kept as separate reports.
 """
 
 # 1. Inputs
-ctx = app.page_setup()
+ctx = app.page_setup(dates=False)
 st.title("Sources & method")
 left, right = st.columns([2, 1])
 with left:

@@ -351,16 +351,18 @@ def _leave_legacy_navigation() -> None:
         st.rerun()
 
 
-def page_setup() -> PageContext:
+def page_setup(dates: bool = True) -> PageContext:
     """Validate the data (or show the error panel and stop) and draw the shared filters.
 
     Every page calls this first, so a page opened directly from a link works on its own.
+    A page whose figures do not depend on dates passes ``dates=False``: it shows no date
+    filter (the range chosen elsewhere is kept for the other pages) and covers every date.
     """
     _leave_legacy_navigation()
     token = _token()
     dataset, latest = dataset_or_stop(token)
     country = country_filter()
-    start, end = date_filter(FIRST_DATE, latest.date())
+    start, end = date_filter(FIRST_DATE, latest.date()) if dates else (FIRST_DATE, latest.date())
     return PageContext(
         dataset=dataset,
         country=country,

@@ -126,6 +126,22 @@ def test_date_filter_changes_rows_and_url(monkeypatch, data_copy):
     assert at.query_params.get("dates") == ["2024-01-01", "2025-05-31"]
 
 
+def test_pages_without_dates_keep_the_range_for_the_others(monkeypatch, data_copy):
+    """The overview and sources pages show no date filter (nothing on them depends on dates);
+    a range chosen on Troops is still in place after a visit to the overview."""
+    from datetime import date
+
+    at = _open(monkeypatch, "troops", data_copy)
+    at.slider(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
+    for page in ("overview", "sources"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+        assert not [s for s in at.slider if s.key == "dates"], page
+    at.switch_page("pages/troops.py").run()
+    assert at.slider(key="dates").value == (date(2024, 1, 1), date(2025, 5, 31))
+    assert sorted(table(at, "troops_table")["as_of"]) == ["2024-09-27", "2024-09-27"]
+
+
 def test_dates_up_to_newest_keep_later_plans(monkeypatch, data_copy):
     """With the range ending at the newest data, plans with later deadlines stay in view."""
     from datetime import date
@@ -260,20 +276,23 @@ def test_link_reopens_view(monkeypatch, data_copy, page, params, key, expected):
 
 
 @pytest.mark.parametrize(
-    ("params", "notice"),
+    ("page", "params", "notice"),
     [
-        ({"country": "Mars"}, "?country=Mars"),
-        ({"dates": ["2030-01-01", "2031-01-01"]}, "?dates=2030-01-01&dates=2031-01-01"),
-        ({"dates": "yesterday"}, "?dates=yesterday"),
-        ({"troops_force": "navy"}, "?troops_force=navy"),
-        ({"troops_kinds": ["official", "rumour"]}, "?troops_kinds=official&troops_kinds=rumour"),
-        ({"bases_date": "2024-02-30"}, "?bases_date=2024-02-30"),
-        ({"data_table": "secrets"}, "?data_table=secrets"),
+        ("overview", {"country": "Mars"}, "?country=Mars"),
+        ("troops", {"dates": ["2030-01-01", "2031-01-01"]}, "?dates=2030-01-01&dates=2031-01-01"),
+        ("troops", {"dates": "yesterday"}, "?dates=yesterday"),
+        ("troops", {"troops_force": "navy"}, "?troops_force=navy"),
+        (
+            "troops",
+            {"troops_kinds": ["official", "rumour"]},
+            "?troops_kinds=official&troops_kinds=rumour",
+        ),
+        ("bases", {"bases_date": "2024-02-30"}, "?bases_date=2024-02-30"),
+        ("data", {"data_table": "secrets"}, "?data_table=secrets"),
     ],
 )
-def test_invalid_url_parameters_fall_back(monkeypatch, data_copy, params, notice):
+def test_invalid_url_parameters_fall_back(monkeypatch, data_copy, page, params, notice):
     """A broken link opens the default view with a notice naming the ignored parameter."""
-    page = next((p for p in PAGES if any(k.startswith(p[:4]) for k in params)), "overview")
     at = _open(monkeypatch, page, data_copy, **params)
     assert not at.exception
     assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
