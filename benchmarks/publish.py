@@ -27,15 +27,26 @@ the latest run on the machine named; ratios compare numbers measured in the same
   timings: it re-detects the `pages/` folder and recompiles the scripts on every run, which
   the server does once per process, so it roughly doubled every page's time.
 - **Browser** timings load each page in headless Chromium until every chart has drawn and the
-  run has finished, alternating between the servers.
+  run has finished, alternating between the servers. Run to run, on this shared 2-core VM, the
+  ratio moves by about ±0.1, so the report also gives the spread of the ratio between loads
+  made next to each other.
 - **Imports** time `python -m posture import acled` on synthetic files against pyarrow's
   `read_csv` of the same file; peak memory is the import process's own high-water mark.
 
 ## What made reruns cheap
 
-- The dataset is read and checked once per file version and shared by every session
-  (`st.cache_resource`), as is every page's view per filter combination; figures are turned
-  into JSON once when their view is built, tables into Arrow once, so a rerun only sends them.
+- The dataset is read and checked once per file version and shared by every session, as is
+  every page's view per filter combination; figures are turned into JSON once when their view
+  is built, tables into Arrow once, so a rerun only sends them. Views, the dataset and tables
+  are looked up by plain Python keys (`posture/memo.py`): Streamlit's caches hash their
+  arguments with their own hasher on every call, about 0.5–1 ms per lookup.
+- A cold view (a filter combination not seen before) spends its time building figures. The
+  shared chart look is set with one unvalidated `plotly_relayout` of constant property paths
+  instead of `update_layout`/`update_xaxes`, whose validation took 6–9 ms per chart (the
+  figure JSON is identical on every page, checked); the plans ledger does not depend on any
+  filter and is computed once per dataset.
+- The overview sends its chart before the headline figures above it (their place is kept by
+  a container), so the browser starts loading the charting code sooner.
 - The server runs with `runner.postScriptGC = false` (a full garbage collection after every
   run took about 100 ms and held every other session up) and without a file watcher.
 - `python -m posture serve` serves the app with uvicorn, which sets TCP_NODELAY; under

@@ -86,8 +86,8 @@ app.plotly(view["per_base"], "incidents_per_base")
 
 st.subheader("Counts: official vs claimed vs monitored")
 app.plotly(view["counts"], "incidents_counts")
-for line in view["differences"]:
-    st.markdown(line)
+if view["differences"]:
+    st.markdown("\n".join(view["differences"]))  # one list, not one element per line
 app.show_table(
     view["compared"],
     "incidents_compared",
