@@ -13,4 +13,5 @@ def page() -> None:
         st.markdown(f"Line {i}")
 
 
-st.navigation([st.Page(page, title="Elements")]).run()
+if __name__ == "__main__":  # as Streamlit runs it; the benchmark only imports ELEMENTS
+    st.navigation([st.Page(page, title="Elements")]).run()

@@ -3,6 +3,11 @@
 It speaks the same protocol as the browser (BackMsg ``rerun_script`` out, ForwardMsg back) but
 draws nothing, so a timing is the server's work alone: running the script and sending every
 element, measured from the request to the ``script_finished`` message.
+
+Like the browser, it keeps the large elements the server marks cacheable and lists their
+hashes with every rerun request, so the server sends an element that has not changed as a
+short reference (Streamlit's ForwardMsg cache); an element not seen for more script runs
+than the server's ``max_cached_message_age`` is forgotten, as in the browser.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ class Run:
     """One script run as the client saw it."""
 
     seconds: float
-    bytes: int
-    messages: list[ForwardMsg] = field(repr=False)
+    bytes: int  # received in this run
+    messages: list[ForwardMsg] = field(repr=False)  # references resolved to their elements
+    view_bytes: int = 0  # the run's elements in full, as a client without a cache receives them
 
     def widget_id(self, key: str) -> str:
         """The element id Streamlit gave the widget with user key ``key``."""
@@ -65,6 +71,9 @@ class Session:
         self.query_string = query_string
         self.pages: dict[str, str] = {}
         self.page = ""
+        self._cache: dict[str, tuple[ForwardMsg, int, int]] = {}  # hash: (msg, size, last run)
+        self._runs = 0
+        self._max_age = 2
 
     def close(self) -> None:
         self._ws.close()
@@ -85,6 +94,7 @@ class Session:
             self.page = page
         if self.pages:
             state.page_script_hash = self.pages[self.page]
+        state.cached_message_hashes.extend(self._cache)
         for widget_id, (kind, value) in (widgets or {}).items():
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
@@ -96,19 +106,43 @@ class Session:
                 setattr(widget, kind, value)
         start = time.perf_counter()
         self._ws.send(message.SerializeToString())
-        received, size = [], 0
+        received, size, view = [], 0, 0
         deadline = start + timeout
         while True:
             frame = self._ws.recv(timeout=max(deadline - time.perf_counter(), 0.001))
             size += len(frame)
             forward = ForwardMsg()
             forward.ParseFromString(frame)
+            forward, full = self._resolve(forward, len(frame))
+            view += full
             received.append(forward)
             kind = forward.WhichOneof("type")
+            if kind == "new_session":
+                self._max_age = forward.new_session.config.max_cached_message_age or 2
             if kind == "navigation":
                 self.pages = {
                     p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages
                 }
             if kind == "script_finished":
+                self._runs += 1
+                self._cache = {
+                    h: entry
+                    for h, entry in self._cache.items()
+                    if self._runs - entry[2] <= self._max_age
+                }
                 break
-        return Run(time.perf_counter() - start, size, received)
+        return Run(time.perf_counter() - start, size, received, view)
+
+    def _resolve(self, forward: ForwardMsg, size: int) -> tuple[ForwardMsg, int]:
+        """A reference replaced by the element it names (and its full size); a cacheable
+        element remembered."""
+        if forward.WhichOneof("type") == "ref_hash":
+            cached, full, _ = self._cache[forward.ref_hash]
+            self._cache[forward.ref_hash] = (cached, full, self._runs)
+            resolved = ForwardMsg()
+            resolved.CopyFrom(cached)
+            resolved.metadata.CopyFrom(forward.metadata)
+            return resolved, full
+        if forward.metadata.cacheable and forward.hash and forward.hash not in self._cache:
+            self._cache[forward.hash] = (forward, size, self._runs)
+        return forward, size
