@@ -6,7 +6,6 @@ import base64
 import copy
 import gc
 import os
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ import streamlit as st
 
 from posture import charts, export, transforms, views
 from posture.io import Dataset, DataValidationError, data_dir, read_dataset
-from posture.memo import Memo, hashable
+from posture.memo import Memo, Recent, hashable
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = STATIC.parent / "pages"
@@ -95,23 +94,16 @@ def _load(directory: str, signature: tuple) -> tuple[Dataset, pd.Timestamp]:
     return dataset, latest
 
 
-# How long a data directory's signature is trusted before its files are looked at again. Each
-# look is a dozen system calls, and every system call in a run lets the server's other thread
-# take over; checking at most once a second made warm reruns about half as long. An edited
-# file is seen within this time.
-SIGNATURE_SECONDS = 1.0
-_SIGNATURES = Memo(8)  # directory: (signature, monotonic time it was read)
+# Data files and imported layers are looked at once a second, not on every run: each look is
+# a dozen system calls, and each system call in a run lets the server's other thread take
+# over (about half of a warm rerun before). An edited file is seen within a second.
+FILE_CHECKS = Recent(seconds=1.0)
 
 
 def _token() -> tuple:
     """The data directory and its files' signature: the key of everything computed from it."""
-    directory = str(data_dir())
-    now = time.monotonic()
-    seen = _SIGNATURES.get(directory)
-    if seen is None or now - seen[1] >= SIGNATURE_SECONDS:
-        seen = (_signature(Path(directory)), now)
-        _SIGNATURES.put(directory, seen)
-    return directory, seen[0]
+    directory = data_dir()
+    return str(directory), FILE_CHECKS.get(("data", str(directory)), lambda: _signature(directory))
 
 
 _DATASETS = Memo(8)  # in front of _load: see posture/memo.py
@@ -120,7 +112,7 @@ _DATASETS = Memo(8)  # in front of _load: see posture/memo.py
 def clear_dataset_cache() -> None:
     """Forget every dataset read so far and every file signature (the next page run looks at
     the files, then reads and checks them)."""
-    _SIGNATURES.clear()
+    FILE_CHECKS.clear()
     _DATASETS.clear()
     _load.clear()
 

@@ -25,7 +25,9 @@ def load(origin: str) -> pd.DataFrame:
 
 def choose(key: str) -> str:
     """A 'Layer' choice between the curated incidents and any imported layer (kept in the URL)."""
-    options = [CURATED, *layers.available_layers()]
+    directory = layers.user_dir()
+    found = app.FILE_CHECKS.get(("layers", str(directory)), layers.available_layers)
+    options = [CURATED, *found]
     if len(options) == 1:
         return CURATED
     labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -46,6 +47,28 @@ class Memo:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class Recent:
+    """Values looked up again at most once every ``seconds``: for checks of the file system,
+    whose system calls each let the server's other thread take over in the middle of a run."""
+
+    def __init__(self, seconds: float, size: int = 16):
+        self.seconds = seconds
+        self._memo = Memo(size)
+
+    def get(self, key: Hashable, compute):
+        """``compute()``, reused for ``key`` until it is ``seconds`` old."""
+        now = time.monotonic()
+        seen = self._memo.get(key)
+        if seen is None or now - seen[1] >= self.seconds:
+            seen = (compute(), now)
+            self._memo.put(key, seen)
+        return seen[0]
+
+    def clear(self) -> None:
+        """Forget everything: the next lookups compute again."""
+        self._memo.clear()
 
 
 def hashable(value):

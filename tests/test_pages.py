@@ -345,14 +345,14 @@ def test_data_text_is_escaped(monkeypatch, data_copy):
     assert "\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>x\\</b\\>" in caption
 
 
-def test_an_edited_file_is_seen_within_the_signature_period(monkeypatch, data_copy):
+def test_an_edited_file_is_seen_within_a_second(monkeypatch, data_copy):
     """Editing a CSV while the dashboard runs: the next run after the signature period reads
     the files again (here the edit breaks a rule, so the error panel replaces the page)."""
     import time
 
     from posture import app
 
-    monkeypatch.setattr(app, "SIGNATURE_SECONDS", 0.2)
+    monkeypatch.setattr(app.FILE_CHECKS, "seconds", 0.2)
     at = _open(monkeypatch, "troops", data_copy)
     assert not at.error
     set_cell(data_copy, "troop_levels", 0, "best", "lots")
