@@ -58,8 +58,30 @@ def apply_layout(
         for axis in axes:
             paths[f"{axis.plotly_name}.title.text"] = axis_title
             paths.update({f"{axis.plotly_name}.{key}": value for key, value in _GRID.items()})
-    fig.plotly_relayout({**paths, **(extra or {})})
+    _relayout(fig, {**paths, **(extra or {})})
     return fig
+
+
+def _relayout(fig: go.Figure, paths: dict) -> None:
+    """Set layout property ``paths`` ("a.b.c": value) on ``fig``, keeping what is set.
+
+    Paths under a top-level property the figure does not have yet go in as one nested value
+    (parsing each dotted path costs about 0.1 ms); the others are set one by one, so what the
+    figure already has there (for example a subplot axis's domain) is kept."""
+    present = set(fig.layout.to_plotly_json())
+    nested: dict = {}
+    flat: dict = {}
+    for path, value in paths.items():
+        top, _, rest = path.partition(".")
+        if not rest or top in present:
+            flat[path] = value
+            continue
+        node = nested.setdefault(top, {})
+        *parents, leaf = rest.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    fig.plotly_relayout({**nested, **flat})
 
 
 def _wrap(text: object, width: int = 60) -> str:
