@@ -113,3 +113,20 @@ def test_export_cli_matches_page_download(data_copy, capsysbinary):
     )
     assert out == expected and out.count(b"\n") == 3
     assert main([*args, "--from", "not-a-date"]) == 2
+
+
+def test_derived_results_are_computed_once_per_dataset(data_copy):
+    """A result derived from the whole dataset (the plans ledger) is computed on first use and
+    then reused; another read of the files starts afresh."""
+    dataset = read_dataset(data_copy)
+    calls = []
+
+    def count_rows(whole):
+        calls.append(whole)
+        return sum(whole.row_counts().values())
+
+    first = dataset.derived("rows", count_rows)
+    assert dataset.derived("rows", count_rows) == first
+    assert len(calls) == 1 and calls[0] is dataset
+    read_dataset(data_copy).derived("rows", count_rows)
+    assert len(calls) == 2
