@@ -118,11 +118,6 @@ def clear_dataset_cache() -> None:
     _load.clear()
 
 
-def load_dataset() -> Dataset:
-    """The validated dataset for the current data directory, cached across reruns and users."""
-    return dataset_or_stop(_token())[0]
-
-
 def failures_frame(err: DataValidationError) -> pd.DataFrame:
     """The failures as a table of text (Arrow cannot show mixed-type cells)."""
     return pd.DataFrame(

@@ -17,10 +17,15 @@ def _layer(path: str, mtime: int) -> pd.DataFrame:
     return layers.read_layer(origin, layers.Path(path).parent)
 
 
+def _version(origin: str) -> int:
+    """The layer file's modification time, looked at once a second like the data files."""
+    path = layers.layer_path(origin)
+    return app.FILE_CHECKS.get(("layer", str(path)), lambda: path.stat().st_mtime_ns)
+
+
 def load(origin: str) -> pd.DataFrame:
     """The imported layer of ``origin``, read once per file version."""
-    path = layers.layer_path(origin)
-    return _layer(str(path), path.stat().st_mtime_ns)
+    return _layer(str(layers.layer_path(origin)), _version(origin))
 
 
 def choose(key: str) -> str:
@@ -44,65 +49,61 @@ def choose(key: str) -> str:
     )
 
 
-@st.cache_resource(show_spinner="Summarising the imported layer…", max_entries=64)
-def summarise(origin: str, mtime: int, countries, start, end) -> dict:
-    """All aggregates the imported view draws, computed once per layer version and filter."""
+def incidents_view(dataset, origin: str, version: int, countries, start, end) -> dict:
+    """Everything the Incidents page draws for an imported layer under the shared filters:
+    aggregates and figures, computed once per layer version and filter (``PageContext.view``
+    caches it and freezes the figures, as for the curated pages). ``version``, the layer
+    file's modification time, is only part of that cache's key."""
     events = imported.filter_events(load(origin), countries, start, end)
     points, note = imported.map_points(events)
+    monthly = imported.monthly_counts(events)
+    title = f"{origin.upper()} events per month by country"
     return {
         "count": len(events),
-        "monthly": imported.monthly_counts(events),
-        "types": imported.counts_by(events, "event_type"),
-        "actors": imported.counts_by(events, "actor"),
-        "fatalities": imported.fatalities_by_month(events),
-        "points": points,
+        "monthly": charts.stacked_monthly_chart(monthly, title, charts.COUNTRY_COLORS).update_yaxes(
+            title_text="Events"
+        ),
+        "types": charts.bar_chart(
+            imported.counts_by(events, "event_type"),
+            "event_type",
+            "events",
+            "By event type",
+            "Events",
+        ),
+        "actors": charts.bar_chart(
+            imported.counts_by(events, "actor"), "actor", "events", "By actor (top 15)", "Events"
+        ),
+        "fatalities": charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
+        "map": charts.imported_map(points, dataset.bases, origin),
         "map_note": note,
         "preview": events.head(1000).reset_index(drop=True),
-        "near": imported.near_bases(events, _bases()),
+        "near": imported.near_bases(events, dataset.bases),
     }
-
-
-def _bases() -> pd.DataFrame:
-    return app.load_dataset().bases
-
-
-def summary_for(origin: str, ctx: app.PageContext) -> dict:
-    """Cached aggregates of ``origin`` under the page's shared filters."""
-    mtime = layers.layer_path(origin).stat().st_mtime_ns
-    return summarise(origin, mtime, ctx.countries, ctx.start_bound, ctx.end_bound)
 
 
 def render_incidents(origin: str, ctx: app.PageContext) -> None:
     """The Incidents page for an imported layer: counts, types, map, bases nearby, preview."""
-    summary = summary_for(origin, ctx)
+    summary = ctx.view(
+        incidents_view,
+        origin=origin,
+        version=_version(origin),
+        countries=ctx.countries,
+        start=ctx.start_bound,
+        end=ctx.end_bound,
+    )
     st.info(layers.LICENCE[origin], icon=":material/info:")
     st.metric(f"{origin.upper()} events in view", f"{summary['count']:,}")
     if not summary["count"]:
         st.warning("No imported events match these filters.")
         return
-    app.plotly(
-        charts.stacked_monthly_chart(
-            summary["monthly"],
-            f"{origin.upper()} events per month by country",
-            charts.COUNTRY_COLORS,
-        ).update_yaxes(title_text="Events"),
-        "incidents_layer_monthly",
-    )
+    app.plotly(summary["monthly"], "incidents_layer_monthly")
     left, right = st.columns(2)
     with left:
-        app.plotly(
-            charts.bar_chart(summary["types"], "event_type", "events", "By event type", "Events"),
-            "incidents_layer_types",
-        )
+        app.plotly(summary["types"], "incidents_layer_types")
     with right:
-        app.plotly(
-            charts.bar_chart(summary["actors"], "actor", "events", "By actor (top 15)", "Events"),
-            "incidents_layer_actors",
-        )
-    app.plotly(charts.imported_fatalities_chart(summary["fatalities"]), "incidents_layer_deaths")
-    app.plotly(
-        charts.imported_map(summary["points"], ctx.dataset.bases, origin), "incidents_layer_map"
-    )
+        app.plotly(summary["actors"], "incidents_layer_actors")
+    app.plotly(summary["fatalities"], "incidents_layer_deaths")
+    app.plotly(summary["map"], "incidents_layer_map")
     st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")
     near = summary["near"]
     st.subheader("Events within 25 km of a curated base")
@@ -111,7 +112,7 @@ def render_incidents(origin: str, ctx: app.PageContext) -> None:
     app.show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _monthly(origin: str, mtime: int, start, end, first: pd.Timestamp, last: pd.Timestamp):
     events = imported.filter_events(load(origin), None, start, end)
     return imported.monthly_counts(events, transforms.month_range(first, last))
@@ -119,5 +120,4 @@ def _monthly(origin: str, mtime: int, start, end, first: pd.Timestamp, last: pd.
 
 def monthly_for(origin: str, ctx: app.PageContext, months: pd.DatetimeIndex) -> pd.DataFrame:
     """Imported events per month and country under the shared date filter (all countries)."""
-    mtime = layers.layer_path(origin).stat().st_mtime_ns
-    return _monthly(origin, mtime, ctx.start_bound, ctx.end_bound, months[0], months[-1])
+    return _monthly(origin, _version(origin), ctx.start_bound, ctx.end_bound, months[0], months[-1])
