@@ -85,16 +85,6 @@ def _signature(directory: Path) -> tuple:
     return tuple(sorted((e.name, (info := e.stat()).st_size, info.st_mtime_ns) for e in files))
 
 
-@st.cache_resource(show_spinner="Checking the dataset…", max_entries=8)
-def _load(directory: str, signature: tuple) -> tuple[Dataset, pd.Timestamp]:
-    # cache_resource: one read-only copy shared by every rerun and session (cache_data would
-    # unpickle a fresh copy of every table on every rerun).
-    dataset = read_dataset(Path(directory))
-    latest = transforms.latest_date(dataset)
-    _keep_out_of_gc()
-    return dataset, latest
-
-
 # Data files and imported layers are looked at once a second, not on every run: each look is
 # a dozen system calls, and each system call in a run lets the server's other thread take
 # over (about half of a warm rerun before). An edited file is seen within a second.
@@ -107,7 +97,24 @@ def _token() -> tuple:
     return str(directory), FILE_CHECKS.get(("data", str(directory)), lambda: _signature(directory))
 
 
-_DATASETS = Memo(8)  # in front of _load: see posture/memo.py
+# Per data version (token): the dataset and its latest date, or the DataValidationError its
+# files raised, so broken files are not checked again on every click until they change. One
+# read-only copy shared by every rerun and session.
+_DATASETS = Memo(8)
+
+
+def _load(token: tuple) -> tuple[Dataset, pd.Timestamp] | DataValidationError:
+    loaded = _DATASETS.get(token)
+    if loaded is None:
+        with st.spinner("Checking the dataset…"):
+            try:
+                dataset = read_dataset(Path(token[0]))
+                loaded = (dataset, transforms.latest_date(dataset))
+                _keep_out_of_gc()
+            except DataValidationError as err:
+                loaded = err
+        _DATASETS.put(token, loaded)
+    return loaded
 
 
 def clear_dataset_cache() -> None:
@@ -115,7 +122,6 @@ def clear_dataset_cache() -> None:
     the files, then reads and checks them)."""
     FILE_CHECKS.clear()
     _DATASETS.clear()
-    _load.clear()
 
 
 def failures_frame(err: DataValidationError) -> pd.DataFrame:
@@ -138,22 +144,17 @@ def failures_frame(err: DataValidationError) -> pd.DataFrame:
 def dataset_or_stop(token: tuple) -> tuple[Dataset, pd.Timestamp]:
     """Return the dataset of ``token`` and its latest date, or show one error panel listing
     every problem and stop the page."""
-    loaded = _DATASETS.get(token)
-    if loaded is not None:
+    loaded = _load(token)
+    if not isinstance(loaded, DataValidationError):
         return loaded
-    try:
-        loaded = _load(*token)
-        _DATASETS.put(token, loaded)
-        return loaded
-    except DataValidationError as err:
-        st.error(
-            f"The dataset in `{data_dir()}` does not pass its checks: "
-            f"{len(err.failures)} problem(s). Nothing is shown until they are fixed. "
-            "Run `make validate` for the same report in a terminal.",
-            icon=":material/error:",
-        )
-        st.dataframe(failures_frame(err), hide_index=True, width="stretch")
-        st.stop()
+    st.error(
+        f"The dataset in `{data_dir()}` does not pass its checks: "
+        f"{len(loaded.failures)} problem(s). Nothing is shown until they are fixed. "
+        "Run `make validate` for the same report in a terminal.",
+        icon=":material/error:",
+    )
+    st.dataframe(failures_frame(loaded), hide_index=True, width="stretch")
+    st.stop()
 
 
 def _seed(key: str, parse, default) -> None:
