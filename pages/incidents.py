@@ -50,7 +50,8 @@ a, b, c, d = st.columns(4)
 a.metric(
     "Attacks",
     view["attacks"],
-    help="First reports; other reports of the same attack are not counted again.",
+    help="First reports; other reports of the same attack are not counted again, nor are "
+    "losses the source says hostile action did not cause.",
 )
 b.metric("Other reports of them", view["other_reports"])
 for column, what in ((c, "killed"), (d, "wounded")):
@@ -59,6 +60,11 @@ for column, what in ((c, "killed"), (d, "wounded")):
         view[what]["span"],
         help="Sum of each attack's lowest and highest report; attacks with no figure are left "
         f"out ({view[what]['unknown']} of them).",
+    )
+if view["losses"]:
+    st.caption(
+        f"{view['losses']} loss(es) that hostile action did not cause, according to the source "
+        "(crashes, accidents), are listed in the last table but not counted as attacks."
     )
 if not view["attacks"]:
     st.info("No attacks match these filters.")

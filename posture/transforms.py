@@ -128,13 +128,28 @@ def first_reports(incidents: pd.DataFrame) -> pd.DataFrame:
     return incidents[incidents["variant_of"].isna()]
 
 
+def attacks_only(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Reports of attacks: without the losses whose first report says hostile action did not
+    cause them (crashes, accidents), nor the other reports of those losses."""
+    firsts = incidents["variant_of"].isna()
+    losses = incidents.loc[firsts & (incidents["hostile"] == "no"), "incident_id"]
+    attack = incidents["variant_of"].fillna(incidents["incident_id"])
+    return incidents[~attack.isin(losses)]
+
+
+def losses(incidents: pd.DataFrame) -> pd.DataFrame:
+    """First reports of losses that hostile action did not cause (listed, never counted)."""
+    return incidents[incidents["variant_of"].isna() & (incidents["hostile"] == "no")]
+
+
 def incidents_in_last_months(
     incidents: pd.DataFrame, end: pd.Timestamp, months: int = 12
 ) -> pd.DataFrame:
-    """Attacks (first reports) dated in the ``months`` months up to and including ``end``."""
+    """Attacks (first reports, losses left out) dated in the ``months`` months up to and
+    including ``end``."""
     end = pd.Timestamp(end)
     start = end - pd.DateOffset(months=months)
-    rows = first_reports(incidents)
+    rows = first_reports(attacks_only(incidents))
     return rows[(rows["date"] > start) & (rows["date"] <= end)]
 
 

@@ -189,16 +189,18 @@ def nations(dataset: Dataset, country, start, end, missions) -> dict:
 def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
     """Curated attacks: monthly, by weapon and claimant, casualties, map, bases, counts."""
     rows = _table(dataset, "incidents", country, start, end)
-    rows = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
+    listed = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
+    rows = transforms.attacks_only(listed)  # losses are listed in the table, never counted
     firsts = rows[rows["variant_of"].isna()]
     located = incidents.locate(rows, dataset.bases)
     counts = _table(dataset, "attack_counts", country, start, end)
-    table = with_source_columns(rows, dataset.sources)
+    table = with_source_columns(listed, dataset.sources)
     ranges = incidents.casualty_ranges(rows)
     compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
     return {
         "attacks": len(firsts),
         "other_reports": len(rows) - len(firsts),
+        "losses": len(transforms.losses(listed)),
         **{
             what: {
                 "span": span(ranges[f"{what}_low"].sum(), ranges[f"{what}_high"].sum()),
@@ -246,6 +248,7 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
                 "killed",
                 "wounded",
                 "status",
+                "hostile",
                 "summary",
                 "publisher",
                 "url",
@@ -283,7 +286,9 @@ def compare(
     """Iraq and Syria panels on one time axis, and the monthly values behind them."""
     months = transforms.month_range(start, end)
     if monthly is None:
-        shown = transforms.filter_dates(dataset.incidents, start, end, "date")
+        shown = transforms.filter_dates(
+            transforms.attacks_only(dataset.incidents), start, end, "date"
+        )
         monthly = incidents.monthly_counts(shown, months=months)
     held = transforms.held_by_month(dataset.bases, dataset.base_events, months)
     milestones = transforms.filter_dates(dataset.milestones, start_bound, end_bound, "date")

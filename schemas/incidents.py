@@ -34,6 +34,7 @@ WEAPONS = [
     "unknown",
 ]
 STATUSES = ["confirmed", "claimed"]
+HOSTILE = ["yes", "no"]
 
 PRIMARY_KEY = ["incident_id"]
 FOREIGN_KEYS = {
@@ -86,6 +87,11 @@ class IncidentSchema(CleanText):
     )
     status: Series[str] = enum_field(
         STATUSES, "confirmed (by an official or independent source) or claimed (only a claim)."
+    )
+    hostile: Series[str] = enum_field(
+        HOSTILE,
+        "yes: an attack; no: a loss the source says hostile action did not cause (a crash, an "
+        "accidental blast). Losses are listed but not counted as attacks.",
     )
     source_id: Series[str] = source_field()
     summary: Series[str] = pa.Field(description="One-sentence summary in the curators' words.")

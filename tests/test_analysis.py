@@ -8,9 +8,10 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from posture import export, incidents, plans, transforms
+import schemas
+from posture import export, incidents, plans, transforms, views
 from posture.io import TABLES, read_dataset
-from tests.helpers import VALID
+from tests.helpers import VALID, append_row
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +243,78 @@ def test_every_table_download_is_formula_safe(ds, table):
         assert [str(float(v)) if v else "" for v in back[column]] == [
             str(float(v)) if v else "" for v in original
         ]
+
+
+def _with_losses(directory):
+    """The fixture data plus a crash (hostile no, with a second report) and a second report of
+    the Base B attack that calls it an accident (the first report still says yes)."""
+    crash = {
+        "date": "2025-02-10",
+        "date_precision": "day",
+        "country": "Iraq",
+        "location": "western Iraq",
+        "weapon": "aircraft_loss",
+        "killed": "4",
+        "status": "confirmed",
+        "hostile": "no",
+        "source_id": "fixture-official",
+        "summary": "A tanker went down; not hostile fire.",
+        "quote": "the loss was not due to hostile fire",
+    }
+    append_row(directory, "incidents", {**crash, "incident_id": "20250210-west-aircraft-loss"})
+    append_row(
+        directory,
+        "incidents",
+        {
+            **crash,
+            "incident_id": "20250210-west-aircraft-loss-b",
+            "killed": "6",
+            "variant_of": "20250210-west-aircraft-loss",
+        },
+    )
+    append_row(
+        directory,
+        "incidents",
+        {
+            **crash,
+            "incident_id": "20240128-base-b-drone-c",
+            "date": "2024-01-28",
+            "country": "Syria",
+            "location": "Base B",
+            "weapon": "other",
+            "killed": "3",
+            "variant_of": "20240128-base-b-drone",
+        },
+    )
+    return read_dataset(directory)
+
+
+def test_losses_are_listed_not_counted(data_copy):
+    """A loss whose first report says hostile action did not cause it is left out of every
+    attack count and casualty sum, with its other reports; an attack stays counted when only
+    a later report calls it an accident (the first report decides, both rows are listed)."""
+    dataset = _with_losses(data_copy)
+    kept = transforms.attacks_only(dataset.incidents)["incident_id"].tolist()
+    assert "20250210-west-aircraft-loss" not in kept
+    assert "20250210-west-aircraft-loss-b" not in kept
+    assert "20240128-base-b-drone-c" in kept
+    assert transforms.losses(dataset.incidents)["incident_id"].tolist() == [
+        "20250210-west-aircraft-loss"
+    ]
+    recent = transforms.incidents_in_last_months(dataset.incidents, pd.Timestamp("2025-06-01"))
+    assert recent["incident_id"].tolist() == ["20250301-base-a-rocket"]
+
+    view = views.attacks(
+        dataset, "Both", None, None, list(schemas.incidents.WEAPONS), ["confirmed", "claimed"]
+    )
+    assert (view["attacks"], view["losses"]) == (2, 1)
+    assert view["killed"]["span"] == "3"  # the crash's 4 to 6 dead are not attack casualties
+    assert "20250210-west-aircraft-loss" in set(view["table"]["incident_id"])
+    assert view["table"].set_index("incident_id").at["20250210-west-aircraft-loss", "hostile"] == (
+        "no"
+    )
+
+    months = pd.date_range("2025-01-01", "2025-03-01", freq="MS")
+    compared = views.compare(dataset, months[0], months[-1], None, None)
+    iraq = compared["table"]
+    assert iraq.loc[iraq["country"] == "Iraq", "attacks"].sum() == 1

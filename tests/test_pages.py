@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posture.io import REPO_ROOT
-from tests.helpers import set_cell
+from tests.helpers import append_row, set_cell
 
 PAGES = [
     "overview",
@@ -208,6 +208,32 @@ def test_incident_filters(monkeypatch, data_copy):
     assert set(rows["variant_of"]) == {"", "20240128-base-b-drone"}
     bars = chart(at, "incidents_monthly")["data"]
     assert [t["name"] for t in bars] == ["Syria"] and sum(values(bars[0]["y"])) == 1
+
+
+def test_losses_are_listed_but_not_counted(monkeypatch, data_copy):
+    """A crash the source calls non-hostile is in the table and named under the figures, but
+    not in the attack count."""
+    append_row(
+        data_copy,
+        "incidents",
+        {
+            "incident_id": "20250210-west-aircraft-loss",
+            "date": "2025-02-10",
+            "date_precision": "day",
+            "country": "Iraq",
+            "location": "western Iraq",
+            "weapon": "aircraft_loss",
+            "status": "confirmed",
+            "hostile": "no",
+            "source_id": "fixture-official",
+            "summary": "A tanker went down; not hostile fire.",
+            "quote": "the loss was not due to hostile fire",
+        },
+    )
+    at = _open(monkeypatch, "incidents", data_copy)
+    assert at.metric[0].value == "2"
+    assert len(table(at, "incidents_table")) == 4
+    assert any("1 loss(es) that hostile action did not cause" in c.value for c in at.caption)
 
 
 def test_counts_difference_is_stated(monkeypatch, data_copy):
