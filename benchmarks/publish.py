@@ -57,6 +57,13 @@ the latest run on the machine named; ratios compare numbers measured in the same
   setting). A run whose script takes longer than that pause (Incidents, with 42 elements)
   waits for one more flush, so its rerun time jumps from about 6 to about 11 ms; Iraq vs
   Syria sits at the edge and lands on either side from run to run.
+- The bare title page is bimodal for the same reason: when the sending thread gets in before
+  its one-line script ends, it too waits for the pause. In one run of 30 reruns on 2026-12-01
+  its quartiles were 2.4, 7.3 and 7.5 ms, so a page's ratio depends on which side the bare
+  page's median falls. Only the open tab's content running (`st.tabs` with
+  `bind="query-params"`, tried on Incidents with four tabs) took Incidents from 14.5 to 11.5 ms
+  in the same run: still two flushes, so it was not adopted, since it would hide most of the
+  page behind clicks without meeting the target.
 - The server runs with `runner.postScriptGC = false` (a full garbage collection after every
   run took about 100 ms and held every other session up) and without a file watcher.
 - `python -m posture serve` serves the app with uvicorn, which sets TCP_NODELAY; under
