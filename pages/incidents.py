@@ -62,9 +62,11 @@ for column, what in ((c, "killed"), (d, "wounded")):
         f"out ({view[what]['unknown']} of them).",
     )
 if view["losses"]:
+    one = view["losses"] == 1
     st.caption(
-        f"{view['losses']} loss(es) that hostile action did not cause, according to the source "
-        "(crashes, accidents), are listed in the last table but not counted as attacks."
+        f"{view['losses']} {'loss' if one else 'losses'} that the source says hostile action did "
+        f"not cause (crashes, accidents) {'is' if one else 'are'} listed in the last table but "
+        "not counted as attacks."
     )
 if not view["attacks"]:
     st.info("No attacks match these filters.")
