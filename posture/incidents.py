@@ -51,12 +51,15 @@ def casualty_ranges(incidents: pd.DataFrame) -> pd.DataFrame:
     return out.join(firsts, how="inner").rename_axis("incident_id").reset_index()
 
 
-def casualties_by_month(incidents: pd.DataFrame) -> pd.DataFrame:
+def casualties_by_month(
+    incidents: pd.DataFrame, ranges: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Killed and wounded per month as reported: sums of each attack's lowest and highest report.
 
-    ``*_unknown`` counts the attacks of the month with no figure in any report.
+    ``*_unknown`` counts the attacks of the month with no figure in any report. ``ranges`` is
+    ``casualty_ranges(incidents)`` when the caller has it already.
     """
-    ranges = casualty_ranges(incidents)
+    ranges = casualty_ranges(incidents) if ranges is None else ranges
     ranges = ranges.assign(month=ranges["date"].dt.to_period("M").dt.to_timestamp())
     grouped = ranges.groupby("month")
     out = pd.DataFrame(

@@ -227,7 +227,7 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
             "By claimant (top 15)",
             "Attacks",
         ),
-        "casualties": charts.casualties_chart(incidents.casualties_by_month(rows)),
+        "casualties": charts.casualties_chart(incidents.casualties_by_month(rows, ranges)),
         "map": charts.incidents_map(located) if len(located) else None,
         "located": len(located),
         "at_base": int((located["placed_by"] == "base").sum()),
