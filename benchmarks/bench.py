@@ -36,6 +36,13 @@ from posture.local_server import streamlit_server  # noqa: E402
 
 # URL path of every page ("" is the overview).
 PAGES = ["", "troops", "bases", "nations", "incidents", "compare", "plans", "data", "sources"]
+# Incidents runs only its open tab, so each tab is timed as a view of its own: (row label,
+# URL path, query string, an element key that only that tab draws).
+TABS = [
+    ("incidents · Map", "incidents", "incidents_tab=Map", "incidents_map"),
+    ("incidents · Counts compared", "incidents", "incidents_tab=Counts+compared", "incidents_counts"),
+    ("incidents · Every report", "incidents", "incidents_tab=Every+report", "incidents_table_download"),
+]  # fmt: skip
 SIZES = [10_000, 100_000, 1_000_000]
 RESULTS = ROOT / "benchmarks" / "results"
 BENCH = ROOT / "benchmarks"
@@ -79,7 +86,10 @@ def curated_pages(repeat: int) -> dict:
         bare = parked(urls["bare"], "")
         elements = parked(urls["bare_elements"], "")
         trivial = parked(urls["dashboard_trivial"], "")
-        pages = {page: parked(urls["dashboard"], page) for page in PAGES}
+        pages = {name(page): parked(urls["dashboard"], page) for page in PAGES}
+        for label, path, query, key in TABS:
+            pages[label] = parked(urls["dashboard"], path, query)
+            _assert_draws(pages[label].run(), key, label)
         times: dict[str, list[float]] = defaultdict(list)
         sent: dict[str, int] = {}
         rerun_sent: dict[str, int] = {}
@@ -100,6 +110,7 @@ def curated_pages(repeat: int) -> dict:
         exceptions: list[str] = []
         end = _latest_date(pages["troops"])
         ids = {page: _filter_id(session.run()) for page, session in pages.items()}
+        tab_keys = {label: key for label, _, _, key in TABS}
         for step in range(1, repeat + 1):
             span = [slider_micros(FIRST_DATE + timedelta(days=31 * step)), slider_micros(end)]
             country = COUNTRIES[step % len(COUNTRIES)]
@@ -109,6 +120,8 @@ def curated_pages(repeat: int) -> dict:
                     ("double_array_value", span) if key == "dates" else ("string_value", country)
                 )
                 run = session.run(widgets={widget_id: value})
+                if page in tab_keys:
+                    _assert_draws(run, tab_keys[page], page)
                 changes[page].append(run.seconds)
                 exceptions += run.exceptions()
     bare_s, trivial_s = median(times["bare"]), median(times["dashboard_trivial"])
@@ -119,7 +132,7 @@ def curated_pages(repeat: int) -> dict:
         "dashboard_title_page_s": trivial_s,
         "exceptions": exceptions,
         "pages": {
-            name(page): {
+            page: {
                 "warm_rerun_s": median(times[page]),
                 "ratio_to_bare_title_page": median(times[page]) / bare_s,
                 "ratio_to_dashboard_title_page": median(times[page]) / trivial_s,
@@ -128,12 +141,23 @@ def curated_pages(repeat: int) -> dict:
                 "bytes_sent": sent[page],
                 "bytes_sent_warm_rerun": rerun_sent[page],
             }
-            for page in PAGES
+            for page in pages
         },
     }
 
 
 COUNTRIES = ["Both", "Iraq", "Syria"]
+
+
+def _assert_draws(run, key: str, label: str) -> None:
+    """Fail unless the run drew the element with user key ``key`` (the tab was open)."""
+    for message in run.messages:
+        if message.WhichOneof("type") == "delta":
+            element = message.delta.new_element
+            kind = element.WhichOneof("type")
+            if kind and str(getattr(getattr(element, kind), "id", "")).endswith(f"-{key}"):
+                return
+    raise RuntimeError(f"{label}: the run did not draw {key}; is the tab still called that?")
 
 
 def _filter_id(run) -> tuple[str, str]:

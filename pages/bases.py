@@ -28,9 +28,9 @@ view = ctx.view(views.bases, country=ctx.country, start=ctx.start_bound, end=ctx
 
 # 3. Render
 held = view["held"]
-columns = st.columns(max(len(held), 1))
-for column, (country, count) in zip(columns, held.items(), strict=False):
-    column.metric(f"Held in {country}", int(count), help=f"On {on:%d %b %Y}")
+row = app.metric_row()
+for country, count in held.items():
+    row.metric(f"Held in {country}", int(count), help=f"On {on:%d %b %Y}")
 if held.empty:
     st.info(f"No base is recorded as held on {on:%d %b %Y}.")
 

@@ -5,6 +5,8 @@ import streamlit as st
 from posture import app, layer_view, views
 from schemas.incidents import STATUSES, WEAPONS
 
+TABS = ["Over time", "Map", "Counts compared", "Every report"]
+
 # 1. Inputs
 ctx = app.page_setup()
 st.title("Attacks on coalition forces")
@@ -12,8 +14,7 @@ layer = layer_view.choose("incidents_layer")
 if layer != layer_view.CURATED:
     layer_view.render_incidents(layer, ctx)
     st.stop()
-left, right = st.columns(2)
-with left:
+with st.container(horizontal=True, gap="medium"):
     weapons = app.bound(
         st.multiselect,
         "incidents_weapons",
@@ -23,7 +24,6 @@ with left:
         label="Weapon",
         options=WEAPONS,
     )
-with right:
     statuses = app.bound(
         st.multiselect,
         "incidents_status",
@@ -36,26 +36,26 @@ with right:
     )
 
 # 2. Process
-view = ctx.view(
-    views.attacks,
-    country=ctx.country,
-    start=ctx.start_bound,
-    end=ctx.end_bound,
-    weapons=weapons,
-    statuses=statuses,
-)
+filters = {
+    "country": ctx.country,
+    "start": ctx.start_bound,
+    "end": ctx.end_bound,
+    "weapons": weapons,
+    "statuses": statuses,
+}
+view = ctx.view(views.attacks, **filters)
 
 # 3. Render
-a, b, c, d = st.columns(4)
-a.metric(
+row = app.metric_row()
+row.metric(
     "Attacks",
     view["attacks"],
     help="First reports; other reports of the same attack are not counted again, nor are "
     "losses the source says hostile action did not cause.",
 )
-b.metric("Other reports of them", view["other_reports"])
-for column, what in ((c, "killed"), (d, "wounded")):
-    column.metric(
+row.metric("Other reports of them", view["other_reports"])
+for what in ("killed", "wounded"):
+    row.metric(
         f"{what.capitalize()}, as reported",
         view[what]["span"],
         help="Sum of each attack's lowest and highest report; attacks with no figure are left "
@@ -65,48 +65,59 @@ if view["losses"]:
     one = view["losses"] == 1
     st.caption(
         f"{view['losses']} {'loss' if one else 'losses'} that the source says hostile action did "
-        f"not cause (crashes, accidents) {'is' if one else 'are'} listed in the last table but "
+        f"not cause (crashes, accidents) {'is' if one else 'are'} listed under Every report but "
         "not counted as attacks."
     )
 if not view["attacks"]:
     st.info("No attacks match these filters.")
     st.stop()
 
-app.plotly(view["monthly"], "incidents_monthly")
-left, right = st.columns(2)
-with left:
-    app.plotly(view["weapons"], "incidents_weapon")
-with right:
-    app.plotly(view["claimants"], "incidents_claimant")
-app.plotly(view["casualties"], "incidents_casualties")
-st.caption(
-    "Bars reach the sum of each attack's highest report, whiskers its lowest; hover shows how "
-    "many attacks had no figure at all."
+# Only the open tab's content runs (a link keeps the tab as ?incidents_tab=).
+over_time, on_map, counts, reports = st.tabs(
+    TABS, key="incidents_tab", bind="query-params", default=TABS[0]
 )
-
-if view["map"] is not None:
-    app.plotly(view["map"], "incidents_map")
-st.caption(
-    f"{view['located']} of {view['attacks']} attacks are mapped: {view['at_base']} at the base "
-    "they targeted (the source gives no coordinates), the rest at the source's coordinates."
-)
-app.plotly(view["per_base"], "incidents_per_base")
-
-st.subheader("Counts: official vs claimed vs monitored")
-app.plotly(view["counts"], "incidents_counts")
-if view["differences"]:
-    st.markdown("\n".join(view["differences"]))  # one list, not one element per line
-app.show_table(
-    view["compared"],
-    "incidents_compared",
-    "attack_counts_compared.csv",
-    column_config={"url": app.link_column()},
-)
-
-st.subheader("Every report of every attack")
-app.show_table(
-    view["table"],
-    "incidents_table",
-    "incidents_filtered.csv",
-    column_config={"url": app.link_column()},
-)
+if over_time.open:
+    with over_time:
+        app.plotly(view["monthly"], "incidents_monthly")
+        app.plotly_pair(
+            (view["weapons"], "incidents_weapon"), (view["claimants"], "incidents_claimant")
+        )
+        app.plotly(view["casualties"], "incidents_casualties")
+        st.caption(
+            "Bars reach the sum of each attack's highest report, whiskers its lowest; hover "
+            "shows how many attacks had no figure at all."
+        )
+if on_map.open:
+    mapped = ctx.view(views.attacks_on_map, **filters)
+    with on_map:
+        if mapped["map"] is not None:
+            app.plotly(mapped["map"], "incidents_map")
+        st.caption(
+            f"{mapped['located']} of {mapped['attacks']} attacks are mapped: {mapped['at_base']} "
+            "at the base they targeted (the source gives no coordinates), the rest at the "
+            "source's coordinates."
+        )
+        app.plotly(mapped["per_base"], "incidents_per_base")
+if counts.open:
+    counted = ctx.view(
+        views.attack_counts, country=ctx.country, start=ctx.start_bound, end=ctx.end_bound
+    )
+    with counts:
+        app.plotly(counted["counts"], "incidents_counts")
+        if counted["differences"]:
+            st.markdown("\n".join(counted["differences"]))  # one list, not one element per line
+        app.show_table(
+            counted["compared"],
+            "incidents_compared",
+            "attack_counts_compared.csv",
+            column_config={"url": app.link_column()},
+        )
+if reports.open:
+    listed = ctx.view(views.attack_reports, **filters)
+    with reports:
+        app.show_table(
+            listed["table"],
+            "incidents_table",
+            "incidents_filtered.csv",
+            column_config={"url": app.link_column()},
+        )

@@ -25,9 +25,9 @@ view = ctx.view(
 )
 
 # 3. Render
-a, b = st.columns(2)
-a.metric("Nations in view", view["nations"])
-b.metric("Contribution reports", view["reports"])
+row = app.metric_row()
+row.metric("Nations in view", view["nations"])
+row.metric("Contribution reports", view["reports"])
 if view["heatmap"] is None:
     st.info("No contributions match these filters.")
 else:

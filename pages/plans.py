@@ -28,9 +28,9 @@ outcomes = app.bound(
 view = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcomes=outcomes)
 
 # 3. Render
-columns = st.columns(len(OUTCOMES))
-for column, outcome in zip(columns, OUTCOMES, strict=True):
-    column.metric(outcome.capitalize(), view["counts"].get(outcome, 0))
+row = app.metric_row()
+for outcome in OUTCOMES:
+    row.metric(outcome.capitalize(), view["counts"].get(outcome, 0))
 app.show_table(
     view["table"],
     "plans_table",

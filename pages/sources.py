@@ -48,10 +48,10 @@ with right:
 view = ctx.view(views.sources, kinds=kinds, search=search)
 
 # 3. Render
-a, b, c = st.columns(3)
-a.metric("Sources", view["count"])
-b.metric("Newest source", f"{view['newest']:%d %b %Y}")
-c.metric("Rows citing them", view["rows_citing"])
+row = app.metric_row()
+row.metric("Sources", view["count"])
+row.metric("Newest source", f"{view['newest']:%d %b %Y}")
+row.metric("Rows citing them", view["rows_citing"])
 app.show_table(
     view["table"],
     "sources_table",

@@ -390,9 +390,22 @@ def page_setup(dates: bool = True) -> PageContext:
     )
 
 
+def metric_row():
+    """A row of headline figures side by side: one horizontal container (``st.columns`` sends
+    one more element per figure on every rerun)."""
+    return st.container(horizontal=True, gap="medium")
+
+
 def plotly(figure, key: str) -> None:
     """Draw a figure with the offline map outlines and plotly's own PNG export."""
     st.plotly_chart(figure, key=key, config=charts.PLOTLY_CONFIG, width="stretch")
+
+
+def plotly_pair(left: tuple, right: tuple) -> None:
+    """Two figures side by side, each given as (figure, key)."""
+    for column, (figure, key) in zip(st.columns(2), (left, right), strict=True):
+        with column:
+            plotly(figure, key)
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,9 @@ import os
 
 import streamlit as st
 
+from posture import runtime_tuning
 from posture.io import REPO_ROOT
 
+runtime_tuning.install()  # messages flushed at once, one thread wake-up per batch
 # POSTURE_APP_SCRIPT serves another Streamlit script the same way (the benchmarks' baselines).
 app = st.App(os.environ.get("POSTURE_APP_SCRIPT", str(REPO_ROOT / "dashboard.py")))

@@ -97,11 +97,9 @@ def render_incidents(origin: str, ctx: app.PageContext) -> None:
         st.warning("No imported events match these filters.")
         return
     app.plotly(summary["monthly"], "incidents_layer_monthly")
-    left, right = st.columns(2)
-    with left:
-        app.plotly(summary["types"], "incidents_layer_types")
-    with right:
-        app.plotly(summary["actors"], "incidents_layer_actors")
+    app.plotly_pair(
+        (summary["types"], "incidents_layer_types"), (summary["actors"], "incidents_layer_actors")
+    )
     app.plotly(summary["fatalities"], "incidents_layer_deaths")
     app.plotly(summary["map"], "incidents_layer_map")
     st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")

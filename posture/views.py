@@ -10,6 +10,7 @@ import pandas as pd
 
 from posture import charts, export, incidents, plans, transforms
 from posture.io import Dataset
+from posture.memo import Memo
 from posture.text import escape_markdown, source_link, span
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
@@ -186,17 +187,22 @@ def nations(dataset: Dataset, country, start, end, missions) -> dict:
     }
 
 
-def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
-    """Curated attacks: monthly, by weapon and claimant, casualties, map, bases, counts."""
+def _attack_rows(dataset: Dataset, country, start, end, weapons, statuses):
+    """The incidents in view (losses included) and the attacks among them."""
     rows = _table(dataset, "incidents", country, start, end)
     listed = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
-    rows = transforms.attacks_only(listed)  # losses are listed in the table, never counted
+    return listed, transforms.attacks_only(listed)  # losses are listed, never counted
+
+
+def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+    """Curated attacks: the headline counts, and per month, weapon, claimant and casualties.
+
+    The other tabs of the Incidents page have views of their own (:func:`attacks_on_map`,
+    :func:`attack_counts`, :func:`attack_reports`), computed only when a tab is opened.
+    """
+    listed, rows = _attack_rows(dataset, country, start, end, weapons, statuses)
     firsts = rows[rows["variant_of"].isna()]
-    located = incidents.locate(rows, dataset.bases)
-    counts = _table(dataset, "attack_counts", country, start, end)
-    table = with_source_columns(listed, dataset.sources)
     ranges = incidents.casualty_ranges(rows)
-    compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
     return {
         "attacks": len(firsts),
         "other_reports": len(rows) - len(firsts),
@@ -228,36 +234,60 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
             "Attacks",
         ),
         "casualties": charts.casualties_chart(incidents.casualties_by_month(rows, ranges)),
+    }
+
+
+def attacks_on_map(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+    """The attacks on a map (at the source's coordinates, else the base's) and per base."""
+    _, rows = _attack_rows(dataset, country, start, end, weapons, statuses)
+    located = incidents.locate(rows, dataset.bases)
+    return {
         "map": charts.incidents_map(located) if len(located) else None,
+        "attacks": int(rows["variant_of"].isna().sum()),
         "located": len(located),
         "at_base": int((located["placed_by"] == "base").sum()),
         "per_base": charts.bar_chart(
             incidents.by_base(rows, dataset.bases), "name", "attacks", "Attacks per base", "Attacks"
         ),
+    }
+
+
+def attack_counts(dataset: Dataset, country, start, end) -> dict:
+    """Official, claimed and monitored attack counts side by side, with the differences."""
+    counts = _table(dataset, "attack_counts", country, start, end)
+    compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
+    return {
         "counts": charts.attack_counts_chart(counts, dataset.sources),
         "compared": compared,
         "differences": _count_differences(compared),
-        "table": table[
-            [
-                "date",
-                "country",
-                "location",
-                "base_id",
-                "weapon",
-                "claimed_by",
-                "killed",
-                "wounded",
-                "status",
-                "hostile",
-                "summary",
-                "publisher",
-                "url",
-                "quote",
-                "variant_of",
-                "incident_id",
-            ]
-        ],
     }
+
+
+# The columns of the Incidents page's table of every report, in order.
+REPORT_COLUMNS = [
+    "date",
+    "country",
+    "location",
+    "base_id",
+    "weapon",
+    "claimed_by",
+    "killed",
+    "wounded",
+    "status",
+    "hostile",
+    "summary",
+    "publisher",
+    "url",
+    "quote",
+    "variant_of",
+    "incident_id",
+]
+
+
+def attack_reports(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+    """Every report in view, losses included, with its source."""
+    listed, _ = _attack_rows(dataset, country, start, end, weapons, statuses)
+    return {"table": with_source_columns(listed, dataset.sources)[REPORT_COLUMNS]}
 
 
 def _count_differences(compared: pd.DataFrame, last: int = 5) -> list[str]:
@@ -290,12 +320,12 @@ def compare(
             transforms.attacks_only(dataset.incidents), start, end, "date"
         )
         monthly = incidents.monthly_counts(shown, months=months)
-    held = transforms.held_by_month(dataset.bases, dataset.base_events, months)
+    held, levels_of = _posture_by_month(dataset, months)
     milestones = transforms.filter_dates(dataset.milestones, start_bound, end_bound, "date")
     milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
     panels, rows = {}, []
     for country in ("Iraq", "Syria"):
-        levels = transforms.levels_by_month(dataset.troop_levels, country, months)
+        levels = levels_of[country]
         counted = monthly[country] if country in monthly else pd.Series(0, index=months)
         rate = incidents.per_thousand_troops(counted, levels)
         country_held = held[held["country"] == country][["month", "held"]]
@@ -316,6 +346,36 @@ def compare(
         "jordan": int(monthly["Jordan"].sum()) if "Jordan" in monthly else 0,
         "table": pd.concat(rows).sort_values(["month", "country"]).reset_index(drop=True),
     }
+
+
+# Per dataset: the months covered so far and what held_by_month and levels_by_month gave on
+# them. A month's value depends only on the data up to its end, so a date filter's months are
+# cut from one computation instead of recomputed (about 25 ms of every date change on Iraq vs
+# Syria); tests/test_analysis.py checks the cut against a direct computation.
+_BY_MONTH = Memo(8)
+
+
+def _posture_by_month(
+    dataset: Dataset, months: pd.DatetimeIndex
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Bases held per country and US troop levels in Iraq and in Syria on ``months``."""
+    hit = _BY_MONTH.get(id(dataset))
+    if hit is None or hit[0] is not dataset or not months.isin(hit[1]).all():
+        covered = months if hit is None or hit[0] is not dataset else hit[1].union(months)
+        covered = transforms.month_range(covered.min(), covered.max())
+        held = transforms.held_by_month(dataset.bases, dataset.base_events, covered)
+        levels = {
+            country: transforms.levels_by_month(dataset.troop_levels, country, covered)
+            for country in ("Iraq", "Syria")
+        }
+        hit = (dataset, covered, held, levels)
+        _BY_MONTH.put(id(dataset), hit)
+    _, _, held, levels = hit
+
+    def cut(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["month"].isin(months)].reset_index(drop=True)
+
+    return cut(held), {country: cut(frame) for country, frame in levels.items()}
 
 
 # The ledger's columns with each source shown as publisher and URL.

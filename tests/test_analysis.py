@@ -304,17 +304,40 @@ def test_losses_are_listed_not_counted(data_copy):
     recent = transforms.incidents_in_last_months(dataset.incidents, pd.Timestamp("2025-06-01"))
     assert recent["incident_id"].tolist() == ["20250301-base-a-rocket"]
 
-    view = views.attacks(
-        dataset, "Both", None, None, list(schemas.incidents.WEAPONS), ["confirmed", "claimed"]
-    )
+    filters = ("Both", None, None, list(schemas.incidents.WEAPONS), ["confirmed", "claimed"])
+    view = views.attacks(dataset, *filters)
     assert (view["attacks"], view["losses"]) == (2, 1)
     assert view["killed"]["span"] == "3"  # the crash's 4 to 6 dead are not attack casualties
-    assert "20250210-west-aircraft-loss" in set(view["table"]["incident_id"])
-    assert view["table"].set_index("incident_id").at["20250210-west-aircraft-loss", "hostile"] == (
-        "no"
-    )
+    assert views.attacks_on_map(dataset, *filters)["attacks"] == 2
+    table = views.attack_reports(dataset, *filters)["table"]
+    assert "20250210-west-aircraft-loss" in set(table["incident_id"])
+    assert table.set_index("incident_id").at["20250210-west-aircraft-loss", "hostile"] == "no"
 
     months = pd.date_range("2025-01-01", "2025-03-01", freq="MS")
     compared = views.compare(dataset, months[0], months[-1], None, None)
     iraq = compared["table"]
     assert iraq.loc[iraq["country"] == "Iraq", "attacks"].sum() == 1
+
+
+def test_compare_cuts_monthly_posture_from_one_computation():
+    """Iraq vs Syria's held bases and troop levels, cut from one computation per dataset,
+    equal a direct computation for every date range, asked in any order (narrow, wider,
+    earlier, one month)."""
+    shipped = read_dataset()
+    ranges = [
+        ("2020-03-15", "2021-06-30"),
+        ("2019-01-01", "2021-06-30"),  # earlier start than any range seen so far
+        ("2014-01-01", "2026-03-31"),
+        ("2024-09-10", "2024-09-20"),  # one month
+    ]
+    for start, end in ranges:
+        months = transforms.month_range(pd.Timestamp(start), pd.Timestamp(end))
+        held, levels = views._posture_by_month(shipped, months)
+        pdt.assert_frame_equal(
+            held, transforms.held_by_month(shipped.bases, shipped.base_events, months)
+        )
+        for country in ("Iraq", "Syria"):
+            pdt.assert_frame_equal(
+                levels[country], transforms.levels_by_month(shipped.troop_levels, country, months)
+            )
+    assert set(held["country"]) == {"Iraq", "Jordan", "Syria"} and held["month"].nunique() == 1

@@ -197,7 +197,7 @@ def test_nations_mission_filter(monkeypatch, data_copy):
 
 def test_incident_filters(monkeypatch, data_copy):
     """Filtering by weapon and status changes the table and the monthly chart."""
-    at = _open(monkeypatch, "incidents", data_copy)
+    at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Every report")
     assert len(table(at, "incidents_table")) == 3
     at.multiselect(key="incidents_weapons").set_value(["rocket"]).run()
     rows = table(at, "incidents_table")
@@ -206,6 +206,10 @@ def test_incident_filters(monkeypatch, data_copy):
     at.multiselect(key="incidents_status").set_value(["confirmed"]).run()
     rows = table(at, "incidents_table")
     assert set(rows["variant_of"]) == {"", "20240128-base-b-drone"}
+    # The same filters from a link, on the charts tab.
+    at = _open(
+        monkeypatch, "incidents", data_copy, incidents_weapons="drone", incidents_status="confirmed"
+    )
     bars = chart(at, "incidents_monthly")["data"]
     assert [t["name"] for t in bars] == ["Syria"] and sum(values(bars[0]["y"])) == 1
 
@@ -230,15 +234,33 @@ def test_losses_are_listed_but_not_counted(monkeypatch, data_copy):
             "quote": "the loss was not due to hostile fire",
         },
     )
-    at = _open(monkeypatch, "incidents", data_copy)
+    at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Every report")
     assert at.metric[0].value == "2"
     assert len(table(at, "incidents_table")) == 4
     assert any(c.value.startswith("1 loss that the source says") for c in at.caption)
 
 
+def test_incident_tabs_run_only_the_open_one(monkeypatch, data_copy):
+    """Incidents opens on its charts; a link with ?incidents_tab=Map shows the map and
+    nothing of the other tabs (their charts and tables are not even built)."""
+    at = _open(monkeypatch, "incidents", data_copy)
+    drawn = {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+    assert drawn == {
+        "incidents_monthly",
+        "incidents_weapon",
+        "incidents_claimant",
+        "incidents_casualties",
+    }
+    assert not at.dataframe
+    at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Map")
+    drawn = {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+    assert drawn == {"incidents_map", "incidents_per_base"}
+    assert [t.label for t in at.tabs] == ["Over time", "Map", "Counts compared", "Every report"]
+
+
 def test_counts_difference_is_stated(monkeypatch, data_copy):
     """The claimant count is set beside the official one with the difference in words."""
-    at = _open(monkeypatch, "incidents", data_copy)
+    at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Counts compared")
     text = " ".join(m.value for m in at.markdown)
     assert "the claimant count (170) is 10 more than the official count (160" in text
 

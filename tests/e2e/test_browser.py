@@ -142,3 +142,19 @@ def test_copied_link_reproduces_view(page, server_url, results_dir):
     assert labels == ["Iraq", "Whole coalition"], (link, other.url)
     title = other.locator(".js-plotly-plot .gtitle").first.text_content()
     assert title == "Coalition troops in Iraq"
+
+
+def test_incidents_map_tab_draws_and_keeps_its_link(page, server_url, results_dir):
+    """A user opens the Map tab on Incidents: the map draws, the link names the tab, and the
+    charts of the first tab are not built."""
+    errors = _watch_errors(page)
+    page.goto(f"{server_url}/incidents", wait_until="domcontentloaded")
+    _wait_for_page(page, "Attacks on coalition forces")
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_url(re.compile(r"incidents_tab=Map"), timeout=30_000)
+    page.locator(".js-plotly-plot .geo .scattergeo path.point").first.wait_for(timeout=60_000)
+    _wait_for_page(page, "Attacks on coalition forces")
+    assert page.locator(".js-plotly-plot .geo").count() == 1
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 2  # map and per base
+    page.screenshot(path=str(results_dir / "incidents-map-tab.png"), full_page=True)
+    assert not errors, errors
