@@ -42,6 +42,7 @@ TABS = [
     ("incidents · Map", "incidents", "incidents_tab=Map", "incidents_map"),
     ("incidents · Counts compared", "incidents", "incidents_tab=Counts+compared", "incidents_counts"),
     ("incidents · Every report", "incidents", "incidents_tab=Every+report", "incidents_table_download"),
+    ("bases · Lifecycles and events", "bases", "bases_tab=Lifecycles+and+events", "bases_lifecycle"),
 ]  # fmt: skip
 SIZES = [10_000, 100_000, 1_000_000]
 RESULTS = ROOT / "benchmarks" / "results"

@@ -52,18 +52,35 @@ the latest run on the machine named; ratios compare numbers measured in the same
   over. `st.Page` checks its file on the file system each time it is built (about 36 calls a
   run for nine pages), so each run copies nine page objects built once; data files and
   imported layers are looked at once a second. Together these about halved warm reruns.
-- What is left on the heavier pages is Streamlit's own: about 0.1–0.2 ms per element, and a
-  5 ms pause between the server's message flushes (`MESSAGE_FLUSH_INTERVAL_SECS`, not a
-  setting). A run whose script takes longer than that pause (Incidents, with 42 elements)
-  waits for one more flush, so its rerun time jumps from about 6 to about 11 ms; Iraq vs
-  Syria sits at the edge and lands on either side from run to run.
-- The bare title page is bimodal for the same reason: when the sending thread gets in before
-  its one-line script ends, it too waits for the pause. In one run of 30 reruns on 2026-12-01
-  its quartiles were 2.4, 7.3 and 7.5 ms, so a page's ratio depends on which side the bare
-  page's median falls. Only the open tab's content running (`st.tabs` with
-  `bind="query-params"`, tried on Incidents with four tabs) took Incidents from 14.5 to 11.5 ms
-  in the same run: still two flushes, so it was not adopted, since it would hide most of the
-  page behind clicks without meeting the target.
+- Messages leave a script's thread in batches and are sent at once (`posture/runtime_tuning.py`,
+  installed by the served app, baselines included). Streamlit hands every element to the
+  sending thread with a write to a wake-up socket (a thread switch per element) and paused
+  5 ms between flushes (`MESSAGE_FLUSH_INTERVAL_SECS`, not a setting), so a run whose script
+  outlasted one pause waited for the next: rerun times came in steps of about 5 ms, and the
+  bare title page itself was bimodal (quartiles 2.4, 7.3 and 7.5 ms in 30 reruns on
+  2026-12-01). Measured on 2026-12-02, medians of 30 reruns in runs made one after the other:
+  without the pause the then single-page Incidents went from 18.0 to 10.7 ms and the bare page
+  from 4.1 to 2.7 ms; on a page of 100 captions the batched hand-over took the script's CPU
+  time from 5.3–5.8 to 3.6–3.7 ms and the rerun from 10.5–10.9 to 7.6–7.8 ms. Without the
+  pause the server sustained as many runs as before (20 websocket users back to back: 127
+  runs/s, 121 with the pause; one user alone waited 9 instead of 12 ms). At start-up the
+  tuning checks that Streamlit still has the two names it replaces, and a test checks them on
+  the locked version.
+- Incidents and Bases run only the open tab (`st.tabs` bound to the URL, `?incidents_tab=`,
+  `?bases_tab=`): each tab's view is computed when the tab is first opened for a filter
+  combination, and a rerun draws only that tab. Every tab is timed as a row of its own below.
+  In the full runs of 2026-12-02, a date change on Incidents took 153 ms (median) and 204 ms
+  (worst) with the whole page, 63 and 90 ms on its first tab.
+- Headline figures sit in one horizontal container instead of `st.columns` (one element per
+  figure fewer on every rerun).
+- Iraq vs Syria cuts bases held and troop levels for a date range from one computation per
+  dataset over all months seen (a month's value depends only on the data up to its end; a
+  test compares the cut with a direct computation for several ranges): building the view
+  went from 106–119 ms to about 89 ms.
+- What is left is Streamlit's own work per element (building and hashing each message, about
+  35 µs for a caption and more for a chart or table, whose bytes are hashed), and the shared
+  set-up every page draws (navigation, dataset check, sidebar filters: the dashboard title
+  page's rerun is about 1.3–1.5× the bare one's).
 - The server runs with `runner.postScriptGC = false` (a full garbage collection after every
   run took about 100 ms and held every other session up) and without a file watcher.
 - `python -m posture serve` serves the app with uvicorn, which sets TCP_NODELAY; under

@@ -1,9 +1,12 @@
-"""Bases: which sites were held on a chosen date, their lifecycles and every dated event."""
+"""Bases: which sites were held on a chosen date (map and table), and in a second tab their
+lifecycles and every dated event."""
 
 import pandas as pd
 import streamlit as st
 
 from posture import app, text, views
+
+TABS = ["Map and status", "Lifecycles and events"]
 
 # 1. Inputs
 ctx = app.page_setup()
@@ -34,38 +37,46 @@ for country, count in held.items():
 if held.empty:
     st.info(f"No base is recorded as held on {on:%d %b %Y}.")
 
-app.plotly(view["map"], "bases_map")
-unmapped = view["unmapped"]
-st.caption(
-    "Filled markers: coordinates of the site itself; open markers: coordinates of the nearby "
-    "place a source names. Grey: handed over or vacated by that day. "
-    + (
-        "Not on the map (no source read gives coordinates): "
-        f"{text.escape_markdown(', '.join(unmapped))}."
-        if unmapped
-        else ""
+# Only the open tab's content runs (a link keeps the tab as ?bases_tab=).
+on_map, lifecycles = st.tabs(TABS, key="bases_tab", bind="query-params", default=TABS[0])
+if on_map.open:
+    with on_map:
+        app.plotly(view["map"], "bases_map")
+        unmapped = view["unmapped"]
+        st.caption(
+            "Filled markers: coordinates of the site itself; open markers: coordinates of the "
+            "nearby place a source names. Grey: handed over or vacated by that day. "
+            + (
+                "Not on the map (no source read gives coordinates): "
+                f"{text.escape_markdown(', '.join(unmapped))}."
+                if unmapped
+                else ""
+            )
+        )
+
+        st.subheader(f"Status of every site on {on:%d %B %Y}")
+        app.show_table(
+            view["status_table"],
+            "bases_status",
+            f"bases_status_{on:%Y-%m-%d}.csv",
+            column_config={"event_url": app.link_column()},
+        )
+if lifecycles.open:
+    lives = ctx.view(
+        views.base_lifecycles, country=ctx.country, start=ctx.start_bound, end=ctx.end_bound, on=on
     )
-)
+    with lifecycles:
+        app.plotly(lives["lifecycle"], "bases_lifecycle")
+        st.caption(
+            "Bars run from a site's first to its last actual event; a bar ending without a "
+            "handover or vacating marker means 'last reported there', not 'left'. Hollow markers "
+            "are plans. The orange line is the posture date."
+        )
 
-st.subheader(f"Status of every site on {on:%d %B %Y}")
-app.show_table(
-    view["status_table"],
-    "bases_status",
-    f"bases_status_{on:%Y-%m-%d}.csv",
-    column_config={"event_url": app.link_column()},
-)
-
-app.plotly(view["lifecycle"], "bases_lifecycle")
-st.caption(
-    "Bars run from a site's first to its last actual event; a bar ending without a handover "
-    "or vacating marker means 'last reported there', not 'left'. Hollow markers are plans. "
-    "The orange line is the posture date."
-)
-
-st.subheader("Every event")
-app.show_table(
-    view["events_table"],
-    "bases_events",
-    "base_events_filtered.csv",
-    column_config={"url": app.link_column()},
-)
+        st.subheader("Every event")
+        app.show_table(
+            lives["events_table"],
+            "bases_events",
+            "base_events_filtered.csv",
+            column_config={"url": app.link_column()},
+        )

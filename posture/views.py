@@ -110,10 +110,15 @@ def troops(dataset: Dataset, country, start, end, force, kinds, show_milestones)
     }
 
 
-def bases(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
-    """Status of every site on a date, the map, lifecycles and the events."""
+def _sites(dataset: Dataset, country, start, end):
+    """The sites in view and every event of theirs."""
     sites = _table(dataset, "bases", country, start, end)
-    events = dataset.base_events[dataset.base_events["base_id"].isin(sites["base_id"])]
+    return sites, dataset.base_events[dataset.base_events["base_id"].isin(sites["base_id"])]
+
+
+def bases(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
+    """Status of every site on a date and the map (:func:`base_lifecycles` has the rest)."""
+    sites, events = _sites(dataset, country, start, end)
     status = transforms.base_status_at(sites, events, on)
     status_table = with_source_columns(
         status[
@@ -130,16 +135,24 @@ def bases(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
         dataset.sources,
         prefix="event_",
     )
+    return {
+        "held": transforms.count_held_bases(status),
+        "unmapped": status.loc[status["latitude"].isna(), "name"].tolist(),
+        "map": charts.bases_map(status, on),
+        "status_table": status_table,
+    }
+
+
+def base_lifecycles(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
+    """Each site's first to last reported event (with the posture date marked), and the
+    events in the date range."""
+    sites, events = _sites(dataset, country, start, end)
     shown = _table(dataset, "base_events", country, start, end)
     table = with_source_columns(
         shown.merge(sites[["base_id", "name", "country"]], on="base_id", how="left"),
         dataset.sources,
     )
     return {
-        "held": transforms.count_held_bases(status),
-        "unmapped": status.loc[status["latitude"].isna(), "name"].tolist(),
-        "map": charts.bases_map(status, on),
-        "status_table": status_table,
         "lifecycle": charts.lifecycle_chart(transforms.base_lifecycle(sites, events), events, on),
         "events_table": table[
             ["date", "name", "country", "event", "kind", "publisher", "url", "quote", "note"]

@@ -258,6 +258,17 @@ def test_incident_tabs_run_only_the_open_one(monkeypatch, data_copy):
     assert [t.label for t in at.tabs] == ["Over time", "Map", "Counts compared", "Every report"]
 
 
+def test_bases_lifecycles_tab(monkeypatch, data_copy):
+    """A link with ?bases_tab=Lifecycles and events opens on the lifecycle chart and the event
+    table, without the map or the status table."""
+    at = _open(monkeypatch, "bases", data_copy, bases_tab="Lifecycles and events")
+    assert {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")} == {"bases_lifecycle"}
+    assert len(table(at, "bases_events")) > 0
+    assert not [
+        b for b in at.get("download_button") if b.proto.id.endswith("bases_status_download")
+    ]
+
+
 def test_counts_difference_is_stated(monkeypatch, data_copy):
     """The claimant count is set beside the official one with the difference in words."""
     at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Counts compared")
