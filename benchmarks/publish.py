@@ -108,6 +108,13 @@ the server; every action re-renders a page in that browser (a page switch costs 
 with each other for the two cores. Server users are websocket clients that draw nothing: they
 show what the server itself sustains.
 
+The batched, unpaused hand-over of messages (see above) made no difference to browser users
+beyond the run-to-run spread: on 2026-12-02, 8 browser users (arriving over 20 s, timed for
+40 s) waited 0.52 and 0.57 s (p50) and 0.97 and 1.06 s (p95) in two runs with it, 0.55 and
+0.37 s (p50) and 1.00 and 0.90 s (p95) in two runs with `POSTURE_RUNTIME_TUNING=off`. With
+20 browser users this machine is saturated either way: their p95 is dominated by the
+browsers competing for the two cores.
+
 """
 
 

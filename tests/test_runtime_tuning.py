@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -139,20 +140,38 @@ def test_a_changed_streamlit_is_named_in_the_error(monkeypatch):
         runtime_tuning.check()
 
 
-def test_the_served_app_installs_the_tuning():
-    """Importing the app that ``python -m posture serve`` serves switches both changes on."""
+def _served_app_state(**env) -> tuple[float, bool]:
+    """Import the app that ``python -m posture serve`` serves, in a fresh interpreter; return
+    Streamlit's flush pause and whether the batched hand-over is in place."""
     code = (
         "import posture.asgi\n"
         "from streamlit.runtime import runtime\n"
         "from streamlit.runtime.app_session import AppSession\n"
-        "from posture import runtime_tuning\n"
-        "assert runtime.MESSAGE_FLUSH_INTERVAL_SECS == 0\n"
-        "assert AppSession._call_soon_on_event_loop is runtime_tuning._call_soon_on_event_loop\n"
+        "from posture import runtime_tuning as t\n"
+        "print(runtime.MESSAGE_FLUSH_INTERVAL_SECS)\n"
+        "print(AppSession._call_soon_on_event_loop is t._call_soon_on_event_loop)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
     )
     assert result.returncode == 0, result.stderr
+    pause, batched = result.stdout.split()[-2:]
+    return float(pause), batched == "True"
+
+
+def test_the_served_app_installs_the_tuning():
+    """Importing the served app switches both changes on."""
+    assert _served_app_state() == (0.0, True)
+
+
+def test_the_tuning_can_be_switched_off():
+    """POSTURE_RUNTIME_TUNING=off serves with Streamlit's own hand-over, untouched."""
+    assert _served_app_state(POSTURE_RUNTIME_TUNING="off") == (0.005, False)
 
 
 def test_a_served_page_sends_every_element_in_order(tmp_path):
