@@ -152,13 +152,12 @@ COUNTRIES = ["Both", "Iraq", "Syria"]
 
 def _assert_draws(run, key: str, label: str) -> None:
     """Fail unless the run drew the element with user key ``key`` (the tab was open)."""
-    for message in run.messages:
-        if message.WhichOneof("type") == "delta":
-            element = message.delta.new_element
-            kind = element.WhichOneof("type")
-            if kind and str(getattr(getattr(element, kind), "id", "")).endswith(f"-{key}"):
-                return
-    raise RuntimeError(f"{label}: the run did not draw {key}; is the tab still called that?")
+    try:
+        run.widget_id(key)  # any element with that key, not only widgets
+    except KeyError:
+        raise RuntimeError(
+            f"{label}: the run did not draw {key}; is the tab still called that?"
+        ) from None
 
 
 def _filter_id(run) -> tuple[str, str]:

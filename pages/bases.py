@@ -27,7 +27,8 @@ on = app.bound(
 on = pd.Timestamp(on)
 
 # 2. Process
-view = ctx.view(views.bases, country=ctx.country, start=ctx.start_bound, end=ctx.end_bound, on=on)
+filters = {"country": ctx.country, "start": ctx.start_bound, "end": ctx.end_bound, "on": on}
+view = ctx.view(views.bases, **filters)
 
 # 3. Render
 held = view["held"]
@@ -37,8 +38,7 @@ for country, count in held.items():
 if held.empty:
     st.info(f"No base is recorded as held on {on:%d %b %Y}.")
 
-# Only the open tab's content runs (a link keeps the tab as ?bases_tab=).
-on_map, lifecycles = st.tabs(TABS, key="bases_tab", bind="query-params", default=TABS[0])
+on_map, lifecycles = app.lazy_tabs(TABS, "bases_tab")
 if on_map.open:
     with on_map:
         app.plotly(view["map"], "bases_map")
@@ -62,9 +62,7 @@ if on_map.open:
             column_config={"event_url": app.link_column()},
         )
 if lifecycles.open:
-    lives = ctx.view(
-        views.base_lifecycles, country=ctx.country, start=ctx.start_bound, end=ctx.end_bound, on=on
-    )
+    lives = ctx.view(views.base_lifecycles, **filters)
     with lifecycles:
         app.plotly(lives["lifecycle"], "bases_lifecycle")
         st.caption(

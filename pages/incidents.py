@@ -72,10 +72,7 @@ if not view["attacks"]:
     st.info("No attacks match these filters.")
     st.stop()
 
-# Only the open tab's content runs (a link keeps the tab as ?incidents_tab=).
-over_time, on_map, counts, reports = st.tabs(
-    TABS, key="incidents_tab", bind="query-params", default=TABS[0]
-)
+over_time, on_map, counts, reports = app.lazy_tabs(TABS, "incidents_tab")
 if over_time.open:
     with over_time:
         app.plotly(view["monthly"], "incidents_monthly")

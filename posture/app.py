@@ -396,6 +396,12 @@ def metric_row():
     return st.container(horizontal=True, gap="medium")
 
 
+def lazy_tabs(labels: list[str], key: str):
+    """Tabs whose choice is kept in the URL as ``?key=``; only the open one reports ``.open``,
+    so a page computes and draws just that tab's content (a tab switch reruns the page)."""
+    return st.tabs(labels, key=key, bind="query-params", default=labels[0])
+
+
 def plotly(figure, key: str) -> None:
     """Draw a figure with the offline map outlines and plotly's own PNG export."""
     st.plotly_chart(figure, key=key, config=charts.PLOTLY_CONFIG, width="stretch")

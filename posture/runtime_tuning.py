@@ -109,8 +109,8 @@ def check() -> None:
         raise RuntimeError(
             "posture.runtime_tuning does not fit this Streamlit version: "
             + "; ".join(problems)
-            + ". Update posture/runtime_tuning.py for the new runtime, or remove its "
-            "install() call from posture/asgi.py to serve without it."
+            + ". Update posture/runtime_tuning.py for the new runtime, or set "
+            "POSTURE_RUNTIME_TUNING=off to serve without it."
         )
 
 

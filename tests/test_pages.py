@@ -57,6 +57,11 @@ def values(field) -> list:
     return list(field)
 
 
+def charts_drawn(at: AppTest) -> set[str]:
+    """The keys of the plotly charts the run drew."""
+    return {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
 def table(at: AppTest, key: str):
     """The table shown by ``app.show_table`` with ``key`` (matched through its download)."""
     buttons = [b.proto.id for b in at.get("download_button") if "data_zip" not in b.proto.id]
@@ -244,8 +249,7 @@ def test_incident_tabs_run_only_the_open_one(monkeypatch, data_copy):
     """Incidents opens on its charts; a link with ?incidents_tab=Map shows the map and
     nothing of the other tabs (their charts and tables are not even built)."""
     at = _open(monkeypatch, "incidents", data_copy)
-    drawn = {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
-    assert drawn == {
+    assert charts_drawn(at) == {
         "incidents_monthly",
         "incidents_weapon",
         "incidents_claimant",
@@ -253,8 +257,7 @@ def test_incident_tabs_run_only_the_open_one(monkeypatch, data_copy):
     }
     assert not at.dataframe
     at = _open(monkeypatch, "incidents", data_copy, incidents_tab="Map")
-    drawn = {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
-    assert drawn == {"incidents_map", "incidents_per_base"}
+    assert charts_drawn(at) == {"incidents_map", "incidents_per_base"}
     assert [t.label for t in at.tabs] == ["Over time", "Map", "Counts compared", "Every report"]
 
 
@@ -262,7 +265,7 @@ def test_bases_lifecycles_tab(monkeypatch, data_copy):
     """A link with ?bases_tab=Lifecycles and events opens on the lifecycle chart and the event
     table, without the map or the status table."""
     at = _open(monkeypatch, "bases", data_copy, bases_tab="Lifecycles and events")
-    assert {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")} == {"bases_lifecycle"}
+    assert charts_drawn(at) == {"bases_lifecycle"}
     assert len(table(at, "bases_events")) > 0
     assert not [
         b for b in at.get("download_button") if b.proto.id.endswith("bases_status_download")

@@ -15,6 +15,14 @@ from posture.io import REPO_ROOT
 from posture.runtime_tuning import CallbackBatch
 
 
+@pytest.fixture
+def loop():
+    """A fresh event loop, closed after the test."""
+    new = asyncio.new_event_loop()
+    yield new
+    new.close()
+
+
 def _turn(loop) -> None:
     """Run ``loop`` until its ready callbacks are done, on a thread of its own (the browser
     tests' Playwright keeps an event loop running on the main thread)."""
@@ -23,28 +31,23 @@ def _turn(loop) -> None:
     thread.join()
 
 
-def test_one_wakeup_for_callbacks_queued_before_the_loop_runs():
+def test_one_wakeup_for_callbacks_queued_before_the_loop_runs(loop):
     """Callbacks handed over while the loop is busy wake it once and then all run, in order."""
-    loop = asyncio.new_event_loop()
-    try:
-        batch = CallbackBatch(loop)
-        ran: list[int] = []
-        for i in range(100):
-            batch.submit(lambda i=i: ran.append(i))
-        assert batch.wakeups == 1 and ran == []
-        _turn(loop)
-        assert ran == list(range(100))
-        batch.submit(lambda: ran.append(100))  # the batch was drained: a new wake-up
-        _turn(loop)
-        assert batch.wakeups == 2 and ran[-1] == 100
-    finally:
-        loop.close()
+    batch = CallbackBatch(loop)
+    ran: list[int] = []
+    for i in range(100):
+        batch.submit(lambda i=i: ran.append(i))
+    assert batch.wakeups == 1 and ran == []
+    _turn(loop)
+    assert ran == list(range(100))
+    batch.submit(lambda: ran.append(100))  # the batch was drained: a new wake-up
+    _turn(loop)
+    assert batch.wakeups == 2 and ran[-1] == 100
 
 
-def test_callbacks_from_many_threads_run_once_in_each_threads_order_on_the_loop():
+def test_callbacks_from_many_threads_run_once_in_each_threads_order_on_the_loop(loop):
     """Four script threads hand over 2,000 callbacks each; every one runs once, on the loop's
     thread, and each thread's callbacks run in the order it handed them over."""
-    loop = asyncio.new_event_loop()
     loop_thread = threading.Thread(target=loop.run_forever)
     loop_thread.start()
     batch = CallbackBatch(loop)
@@ -67,56 +70,46 @@ def test_callbacks_from_many_threads_run_once_in_each_threads_order_on_the_loop(
     finally:
         loop.call_soon_threadsafe(loop.stop)
         loop_thread.join()
-        loop.close()
     assert len(ran) == 4 * count
     assert {ident for _, _, ident in ran} == {loop_thread.ident}
     for producer in range(4):
         assert [i for p, i, _ in ran if p == producer] == list(range(count))
 
 
-def test_a_failing_callback_is_reported_and_the_rest_still_run():
+def test_a_failing_callback_is_reported_and_the_rest_still_run(loop):
     """One callback raising does not lose the ones after it; the loop's handler hears of it."""
-    loop = asyncio.new_event_loop()
     reported: list[BaseException] = []
     loop.set_exception_handler(lambda _loop, context: reported.append(context["exception"]))
-    try:
-        batch = CallbackBatch(loop)
-        ran: list[str] = []
+    batch = CallbackBatch(loop)
+    ran: list[str] = []
 
-        def fail() -> None:
-            raise ValueError("boom")
+    def fail() -> None:
+        raise ValueError("boom")
 
-        batch.submit(lambda: ran.append("before"))
-        batch.submit(fail)
-        batch.submit(lambda: ran.append("after"))
-        _turn(loop)
-        assert ran == ["before", "after"]
-        assert [str(e) for e in reported] == ["boom"]
-    finally:
-        loop.close()
+    batch.submit(lambda: ran.append("before"))
+    batch.submit(fail)
+    batch.submit(lambda: ran.append("after"))
+    _turn(loop)
+    assert ran == ["before", "after"]
+    assert [str(e) for e in reported] == ["boom"]
 
 
-def test_a_callback_handing_over_another_runs_it_after_itself():
+def test_a_callback_handing_over_another_runs_it_after_itself(loop):
     """A callback that schedules another (as Streamlit's handlers do) sees it run later."""
-    loop = asyncio.new_event_loop()
-    try:
-        batch = CallbackBatch(loop)
-        ran: list[str] = []
+    batch = CallbackBatch(loop)
+    ran: list[str] = []
 
-        def first() -> None:
-            batch.submit(lambda: ran.append("second"))
-            ran.append("first")
+    def first() -> None:
+        batch.submit(lambda: ran.append("second"))
+        ran.append("first")
 
-        batch.submit(first)
-        _turn(loop)
-        assert ran == ["first", "second"]
-    finally:
-        loop.close()
+    batch.submit(first)
+    _turn(loop)
+    assert ran == ["first", "second"]
 
 
-def test_events_after_the_loop_closed_are_dropped():
+def test_events_after_the_loop_closed_are_dropped(loop):
     """At shutdown a late event is dropped, as Streamlit drops it, instead of raising."""
-    loop = asyncio.new_event_loop()
     loop.close()
     CallbackBatch(loop).submit(lambda: None)
 
