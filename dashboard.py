@@ -1,8 +1,6 @@
 """Streamlit entry point: page set-up and navigation; each page draws the shared filters itself."""
 
-import streamlit as st
+from posture.app import navigation
 
-from posture import app
-
-app.configure_page()
-st.navigation(app.page_list()).run()
+navigation.configure_page()
+navigation.run(navigation.page_list())

@@ -4,6 +4,7 @@ set-up (dataset check, sidebar filters), on a default page that shows only a tit
 import streamlit as st
 
 from posture import app
+from posture.app import navigation
 
 
 def trivial() -> None:
@@ -11,7 +12,5 @@ def trivial() -> None:
     st.title("Trivial page")
 
 
-app.configure_page()
-st.navigation(
-    [st.Page(trivial, title="Trivial", default=True), *app.page_list(default=False)]
-).run()
+navigation.configure_page()
+navigation.run([st.Page(trivial, title="Trivial", default=True), *navigation.page_list(False)])

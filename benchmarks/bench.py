@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bare_elements_app import ELEMENTS  # noqa: E402
-from benchmarks.ws_client import Session  # noqa: E402
-from posture.local_server import streamlit_server  # noqa: E402
+from tests.support.local_server import streamlit_server  # noqa: E402
+from tests.support.ws_client import Session  # noqa: E402
 
 # URL path of every page ("" is the overview).
 PAGES = ["", "troops", "bases", "nations", "incidents", "compare", "plans", "data", "sources"]
@@ -213,9 +213,9 @@ def imports(work: Path, repeat: int, sizes: list[int]) -> dict:
     layer's pages on a server (first view, warm rerun, bytes)."""
     import pyarrow.csv as pacsv
 
-    from posture.io import read_dataset
-    from posture.layers import import_events
-    from posture.synthetic import write_synthetic
+    from posture.data.dataset import read_dataset
+    from posture.imports.layers import import_events
+    from posture.imports.synthetic import write_synthetic
 
     bases = read_dataset(ROOT / "data").bases
     out = {}
@@ -273,7 +273,7 @@ def browser(repeat: int) -> dict:
     page."""
     from playwright.sync_api import sync_playwright
 
-    from posture.local_server import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.local_server import CHROMIUM, CHROMIUM_ARGS
 
     scripts = {
         "bare_overview_chart": BENCH / "bare_chart_app.py",

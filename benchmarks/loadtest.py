@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from benchmarks.ws_client import Session  # noqa: E402
-from posture.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.support.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.support.ws_client import Session  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 # Titles in the sidebar navigation: users switch pages there, without reloading the app.

@@ -4,7 +4,8 @@ lifecycles and every dated event."""
 import pandas as pd
 import streamlit as st
 
-from posture import app, text, views
+from posture import app
+from posture.analysis import text, views
 
 TABS = ["Map and status", "Lifecycles and events"]
 

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from posture import app, layer_view, layers, transforms, views
+from posture import app
+from posture.analysis import transforms, views
+from posture.app import layer_view
+from posture.imports import layers
 
 COUNTRIES = ["Iraq", "Syria"]
 

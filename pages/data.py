@@ -5,8 +5,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from posture import app, export, views
-from posture.io import TABLES, data_dir
+from posture import app
+from posture.analysis import views
+from posture.data import export
+from posture.data.dataset import data_dir
+from schemas import TABLES
 
 # 1. Inputs
 ctx = app.page_setup()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from posture import app, layer_view, views
+from posture import app
+from posture.analysis import views
+from posture.app import layer_view
 from schemas.incidents import STATUSES, WEAPONS
 
 TABS = ["Over time", "Map", "Counts compared", "Every report"]
@@ -15,23 +17,11 @@ if layer != layer_view.CURATED:
     layer_view.render_incidents(layer, ctx)
     st.stop()
 with st.container(horizontal=True, gap="medium"):
-    weapons = app.bound(
-        st.multiselect,
-        "incidents_weapons",
-        parse=app.some_of(WEAPONS),
-        default=WEAPONS,
-        encode=list,
-        label="Weapon",
-        options=WEAPONS,
-    )
-    statuses = app.bound(
-        st.multiselect,
+    weapons = app.multiselect("incidents_weapons", "Weapon", WEAPONS)
+    statuses = app.multiselect(
         "incidents_status",
-        parse=app.some_of(STATUSES),
-        default=STATUSES,
-        encode=list,
-        label="Status",
-        options=STATUSES,
+        "Status",
+        STATUSES,
         help="claimed: only an armed group's claim or an unconfirmed report.",
     )
 

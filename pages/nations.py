@@ -2,20 +2,17 @@
 
 import streamlit as st
 
-from posture import app, views
+from posture import app
+from posture.analysis import views
 from schemas.contributions import MISSIONS
 
 # 1. Inputs
 ctx = app.page_setup()
 st.title("Contributing nations")
-missions = app.bound(
-    st.multiselect,
+missions = app.multiselect(
     "nations_missions",
-    parse=app.some_of(MISSIONS),
-    default=MISSIONS,
-    encode=list,
-    label="Mission",
-    options=MISSIONS,
+    "Mission",
+    MISSIONS,
     help="OIR: Operation Inherent Resolve; NMI: NATO Mission Iraq; bilateral arrangements.",
 )
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from posture import app, transforms, views
+from posture import app
+from posture.analysis import transforms, views
 
 # 1. Inputs
 ctx = app.page_setup(dates=False)

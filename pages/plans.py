@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from posture import app, views
+from posture import app
+from posture.analysis import views
 
 OUTCOMES = ["met", "missed", "reversed", "pending", "no report since"]
 
@@ -14,15 +15,7 @@ st.caption(
     "met (days early or late against the deadline), missed, reversed (forces stayed or came "
     "back), pending (deadline after the newest data) or no report since. Both sources are given."
 )
-outcomes = app.bound(
-    st.multiselect,
-    "plans_outcomes",
-    parse=app.some_of(OUTCOMES),
-    default=OUTCOMES,
-    encode=list,
-    label="Outcome",
-    options=OUTCOMES,
-)
+outcomes = app.multiselect("plans_outcomes", "Outcome", OUTCOMES)
 
 # 2. Process
 view = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcomes=outcomes)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from posture import app, views
+from posture import app
+from posture.analysis import views
 from schemas.sources import SOURCE_KINDS as KINDS
 
 METHOD = """
@@ -34,15 +35,7 @@ left, right = st.columns([2, 1])
 with left:
     search = app.search_box("sources_search", "Search sources", "publisher, title or address")
 with right:
-    kinds = app.bound(
-        st.multiselect,
-        "sources_kinds",
-        parse=app.some_of(KINDS),
-        default=KINDS,
-        encode=list,
-        label="Kind",
-        options=KINDS,
-    )
+    kinds = app.multiselect("sources_kinds", "Kind", KINDS)
 
 # 2. Process
 view = ctx.view(views.sources, kinds=kinds, search=search)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from posture import app, transforms, views
+from posture import app
+from posture.analysis import transforms, views
 from schemas.troop_levels import LEVEL_KINDS as KINDS
 
 FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
@@ -28,15 +29,7 @@ with left:
         horizontal=True,
     )
 with middle:
-    kinds = app.bound(
-        st.multiselect,
-        "troops_kinds",
-        parse=app.some_of(KINDS),
-        default=KINDS,
-        encode=list,
-        label="Kinds of figure",
-        options=KINDS,
-    )
+    kinds = app.multiselect("troops_kinds", "Kinds of figure", KINDS)
 with right:
     show_milestones = app.bound(
         st.toggle,

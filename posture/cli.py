@@ -7,7 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from posture.io import TABLES, DataValidationError, data_dir, read_dataset
+from posture.data.dataset import data_dir, read_dataset
+from posture.data.failures import DataValidationError
+from schemas import TABLES
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -24,7 +26,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _datapackage(args: argparse.Namespace) -> int:
-    from posture.datapackage import render_datapackage
+    from posture.data.datapackage import render_datapackage
 
     directory = Path(args.data_dir) if args.data_dir else data_dir()
     target = directory / "datapackage.json"
@@ -34,7 +36,7 @@ def _datapackage(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from posture.diff import diff_dirs, format_diff
+    from posture.data.diff import diff_dirs, format_diff
 
     for directory in (args.old_dir, args.new_dir):
         if not Path(directory).is_dir():
@@ -47,7 +49,8 @@ def _diff(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from posture.export import export_table
+    from posture.analysis.transforms import filter_table
+    from posture.data.export import csv_bytes
 
     directory = Path(args.data_dir) if args.data_dir else data_dir()
     try:
@@ -62,7 +65,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"--from/--to must be dates as YYYY-MM-DD: {err}", file=sys.stderr)
         return 2
     countries = None if args.country in (None, "Both") else [args.country]
-    data = export_table(dataset, args.table, countries, start, end, args.search)
+    data = csv_bytes(filter_table(dataset, args.table, countries, start, end, args.search))
     if args.output:
         Path(args.output).write_bytes(data)
     else:
@@ -71,7 +74,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from posture.layers import ImportError_, import_events
+    from posture.imports.layers import ImportError_, import_events
 
     directory = Path(args.data_dir) if args.data_dir else data_dir()
     try:
@@ -93,8 +96,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _readme(args: argparse.Namespace) -> int:
-    from posture.docs import update_readme
-    from posture.io import REPO_ROOT
+    from posture.data.dataset import REPO_ROOT
+    from posture.data.docs import update_readme
 
     changed = update_readme(REPO_ROOT / "README.md", read_dataset(REPO_ROOT / "data"))
     print("README.md updated" if changed else "README.md already current")
@@ -102,7 +105,7 @@ def _readme(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from posture.serve import serve
+    from posture.app.serve import serve
 
     return serve(args.host, args.port, Path(args.script) if args.script else None)
 

@@ -1,61 +1,37 @@
-"""Pandera schemas for every table of the dataset, in the order the tables depend on each other."""
+"""The data contract: one pandera model and one ``TABLE`` spec per table, found by scanning
+this package, so a new ``schemas/<table>.py`` (with its CSV) is all a new table needs."""
 
-from schemas import (
-    attack_counts,
-    base_events,
-    bases,
-    contributions,
-    incidents,
-    milestones,
-    nations,
-    sources,
-    troop_levels,
-)
-from schemas.attack_counts import AttackCountSchema
-from schemas.base_events import BaseEventSchema
-from schemas.bases import BaseSchema
-from schemas.contributions import ContributionSchema
-from schemas.incidents import IncidentSchema
-from schemas.milestones import MilestoneSchema
-from schemas.nations import NationSchema
-from schemas.sources import SourceSchema
-from schemas.troop_levels import TroopLevelSchema
+from __future__ import annotations
 
-# Table name -> schema module; the module carries the model, PRIMARY_KEY and FOREIGN_KEYS.
-TABLE_MODULES = {
-    "sources": sources,
-    "troop_levels": troop_levels,
-    "bases": bases,
-    "base_events": base_events,
-    "nations": nations,
-    "contributions": contributions,
-    "incidents": incidents,
-    "attack_counts": attack_counts,
-    "milestones": milestones,
-}
+import importlib
+import pkgutil
 
-SCHEMAS = {
-    "sources": SourceSchema,
-    "troop_levels": TroopLevelSchema,
-    "bases": BaseSchema,
-    "base_events": BaseEventSchema,
-    "nations": NationSchema,
-    "contributions": ContributionSchema,
-    "incidents": IncidentSchema,
-    "attack_counts": AttackCountSchema,
-    "milestones": MilestoneSchema,
-}
+from schemas._table import SHARED_SCOPES, TableSpec, covered_countries
 
-__all__ = [
-    "SCHEMAS",
-    "TABLE_MODULES",
-    "AttackCountSchema",
-    "BaseEventSchema",
-    "BaseSchema",
-    "ContributionSchema",
-    "IncidentSchema",
-    "MilestoneSchema",
-    "NationSchema",
-    "SourceSchema",
-    "TroopLevelSchema",
-]
+
+def _discover() -> dict[str, TableSpec]:
+    """Every module's ``TABLE``, in display order (then by name)."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("_"):
+            continue
+        spec = getattr(importlib.import_module(f"{__name__}.{module.name}"), "TABLE", None)
+        if isinstance(spec, TableSpec):
+            found.append(spec)
+    return {spec.name: spec for spec in sorted(found, key=lambda s: (s.order, s.name))}
+
+
+# Table name -> spec, in the order tables are read, listed and documented.
+REGISTRY: dict[str, TableSpec] = _discover()
+TABLES: list[str] = list(REGISTRY)
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of table ``name``; a KeyError names the tables that exist."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}") from None
+
+
+__all__ = ["REGISTRY", "SHARED_SCOPES", "TABLES", "TableSpec", "covered_countries", "table_spec"]

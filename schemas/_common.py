@@ -24,18 +24,6 @@ COUNTRY_BOUNDS = {
     "Kuwait": {"lat": (28.5, 30.2), "lon": (46.5, 48.5)},
 }
 
-# Cells shown in error reports for each table-wide (dataframe) check.
-DATAFRAME_CHECK_COLUMNS = {
-    "low_le_best_le_high": ["low", "best", "high"],
-    "best_given_unless_range": ["qualifier", "low", "best", "high"],
-    "point_inside_country": ["country", "latitude", "longitude"],
-    "latitude_and_longitude_together": ["latitude", "longitude"],
-    "coordinates_with_precision": ["latitude", "longitude", "location_precision"],
-    "qualifier_with_figure": ["qualifier", "low", "best", "high"],
-    "published_not_after_accessed": ["published", "accessed"],
-    "period_start_not_after_end": ["period_start", "period_end"],
-}
-
 
 def parse_dates(values: pd.Series) -> pd.Series:
     """Parse ``YYYY-MM-DD`` strings; anything else (including 2024-02-30) becomes NaT."""

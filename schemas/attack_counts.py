@@ -17,6 +17,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec, every_row
 
 COUNTERS = ["official", "claimant", "monitor", "press"]
 
@@ -57,3 +58,19 @@ class AttackCountSchema(CleanText):
         strict = True
         coerce = True
         unique = PRIMARY_KEY
+
+
+TABLE = TableSpec(
+    name="attack_counts",
+    model=AttackCountSchema,
+    title="Attack counts",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="country",
+    date_column="period_end",
+    actual_rows=every_row,
+    check_columns={
+        "period_start_not_after_end": ("period_start", "period_end"),
+    },
+    order=7,
+)

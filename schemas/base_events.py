@@ -14,6 +14,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec
 
 EVENTS = [
     "established",
@@ -57,3 +58,15 @@ class BaseEventSchema(CleanText):
         strict = True
         coerce = True
         unique = PRIMARY_KEY
+
+
+TABLE = TableSpec(
+    name="base_events",
+    model=BaseEventSchema,
+    title="Base events",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    date_column="date",
+    actual_rows=lambda frame: frame["kind"] == "actual",
+    order=3,
+)

@@ -16,6 +16,7 @@ from schemas._common import (
     quote_field,
     source_field,
 )
+from schemas._table import TableSpec
 
 PRECISIONS = ["exact", "approximate"]
 
@@ -70,3 +71,18 @@ class BaseSchema(CleanText):
         description = "Sites used by US or coalition forces in Iraq, Syria, Jordan and Kuwait."
         strict = True
         coerce = True
+
+
+TABLE = TableSpec(
+    name="bases",
+    model=BaseSchema,
+    title="Bases",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="country",
+    check_columns={
+        "point_inside_country": ("country", "latitude", "longitude"),
+        "coordinates_with_precision": ("latitude", "longitude", "location_precision"),
+    },
+    order=2,
+)

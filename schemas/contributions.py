@@ -18,6 +18,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec, every_row
 
 DEPLOYED_TO = ["Iraq", "Syria", "Kuwait", "Jordan"]
 MISSIONS = ["OIR", "NMI", "bilateral"]
@@ -66,3 +67,20 @@ class ContributionSchema(CleanText):
         strict = True
         coerce = True
         unique = PRIMARY_KEY
+
+
+TABLE = TableSpec(
+    name="contributions",
+    model=ContributionSchema,
+    title="Contributions",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="deployed_to",
+    date_column="as_of",
+    actual_rows=every_row,
+    check_columns={
+        "low_le_best_le_high": ("low", "best", "high"),
+        "qualifier_with_figure": ("qualifier", "low", "best", "high"),
+    },
+    order=5,
+)

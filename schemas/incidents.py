@@ -19,6 +19,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec, every_row
 
 DATE_PRECISIONS = ["day", "week", "month"]
 WEAPONS = [
@@ -120,3 +121,20 @@ class IncidentSchema(CleanText):
         description = "Attacks on, or losses of, coalition personnel and facilities."
         strict = True
         coerce = True
+
+
+TABLE = TableSpec(
+    name="incidents",
+    model=IncidentSchema,
+    title="Incidents",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="country",
+    date_column="date",
+    actual_rows=every_row,
+    check_columns={
+        "point_inside_country": ("country", "latitude", "longitude"),
+        "latitude_and_longitude_together": ("latitude", "longitude"),
+    },
+    order=6,
+)

@@ -16,6 +16,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec
 
 MILESTONE_KINDS = ["agreement", "deadline", "drawdown", "announcement", "attack", "other"]
 MILESTONE_STATUSES = ["actual", "planned"]
@@ -59,3 +60,16 @@ class MilestoneSchema(CleanText):
         description = "Dated milestones of the campaign and the transition, actual and planned."
         strict = True
         coerce = True
+
+
+TABLE = TableSpec(
+    name="milestones",
+    model=MilestoneSchema,
+    title="Milestones",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="country",
+    date_column="date",
+    actual_rows=lambda frame: frame["status"] == "actual",
+    order=8,
+)

@@ -6,6 +6,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._common import CleanText
+from schemas._table import TableSpec
 
 PRIMARY_KEY = ["iso3"]
 FOREIGN_KEYS: dict[str, tuple[str, str]] = {}
@@ -24,3 +25,13 @@ class NationSchema(CleanText):
         description = "Nations with personnel in the coalition or NATO Mission Iraq."
         strict = True
         coerce = True
+
+
+TABLE = TableSpec(
+    name="nations",
+    model=NationSchema,
+    title="Nations",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    order=4,
+)

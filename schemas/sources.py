@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._common import SLUG_PATTERN, CleanText, date_field, real_date
+from schemas._table import TableSpec
 
 SOURCE_KINDS = ["official", "wire", "press", "think_tank", "claimant", "reference"]
 
@@ -56,3 +57,16 @@ class SourceSchema(CleanText):
         description = "Every publication cited by a row of the dataset."
         strict = True
         coerce = True
+
+
+TABLE = TableSpec(
+    name="sources",
+    model=SourceSchema,
+    title="Sources",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    check_columns={
+        "published_not_after_accessed": ("published", "accessed"),
+    },
+    order=0,
+)

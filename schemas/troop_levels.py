@@ -20,6 +20,7 @@ from schemas._common import (
     real_date,
     source_field,
 )
+from schemas._table import TableSpec
 
 FORCES = ["us", "partners", "all"]
 LEVEL_KINDS = ["official", "reported", "planned"]
@@ -78,3 +79,20 @@ class TroopLevelSchema(CleanText):
         strict = True
         coerce = True
         unique = PRIMARY_KEY
+
+
+TABLE = TableSpec(
+    name="troop_levels",
+    model=TroopLevelSchema,
+    title="Troop levels",
+    primary_key=tuple(PRIMARY_KEY),
+    foreign_keys=FOREIGN_KEYS,
+    country_column="country",
+    date_column="as_of",
+    actual_rows=lambda frame: frame["kind"] != "planned",
+    check_columns={
+        "low_le_best_le_high": ("low", "best", "high"),
+        "best_given_unless_range": ("qualifier", "low", "best", "high"),
+    },
+    order=1,
+)

@@ -1,11 +1,10 @@
-"""Shared fixtures: a writable copy of the golden data and a clean Streamlit cache."""
+"""Shared fixtures: a writable copy of the golden data, and every cache cleared per test."""
 
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
-from posture import app
+from posture.app import cache
 from tests.helpers import copy_data
 
 
@@ -16,9 +15,7 @@ def data_copy(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _clear_streamlit_cache():
-    st.cache_data.clear()
-    app.clear_dataset_cache()
+def _clear_caches():
+    cache.clear_all()
     yield
-    st.cache_data.clear()
-    app.clear_dataset_cache()
+    cache.clear_all()

@@ -9,8 +9,10 @@ import pandas.testing as pdt
 import pytest
 
 import schemas
-from posture import export, incidents, plans, transforms, views
-from posture.io import TABLES, read_dataset
+from posture.analysis import incidents, plans, transforms, views
+from posture.data import docs, export
+from posture.data.dataset import read_dataset
+from schemas import TABLES
 from tests.helpers import VALID, append_row
 
 
@@ -150,19 +152,19 @@ def test_ledger_missed_and_reversed():
 
 def test_filter_table_follows_references(ds):
     """Picking Iraq keeps Iraqi events by their base and only the sources those rows cite."""
-    events = export.filter_table(ds, "base_events", ["Iraq"])
+    events = transforms.filter_table(ds, "base_events", ["Iraq"])
     assert set(events["base_id"]) == {"base-a"}
-    sources = export.filter_table(ds, "sources", ["Syria"], None, pd.Timestamp("2024-12-31"))
+    sources = transforms.filter_table(ds, "sources", ["Syria"], None, pd.Timestamp("2024-12-31"))
     assert sources["source_id"].tolist() == ["fixture-official", "fixture-press"]
-    counts = export.filter_table(ds, "attack_counts", ["Iraq"])
+    counts = transforms.filter_table(ds, "attack_counts", ["Iraq"])
     assert len(counts) == 2  # 'Iraq and Syria' counts include Iraq
 
 
 def test_download_bytes_parse_back_to_rows(ds):
     """Each download's bytes read back as exactly the filtered rows, empty cells still empty."""
     for table in ("troop_levels", "incidents", "bases", "sources"):
-        rows = export.filter_table(ds, table, ["Syria"])
-        data = export.export_table(ds, table, ["Syria"])
+        rows = transforms.filter_table(ds, table, ["Syria"])
+        data = export.csv_bytes(transforms.filter_table(ds, table, ["Syria"]))
         back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
         assert back.columns.tolist() == rows.columns.tolist()
         assert len(back) == len(rows)
@@ -208,7 +210,7 @@ def test_dataset_zip_contents(ds, tmp_path):
 
 def test_data_dictionary_covers_every_column():
     """The dictionary lists every column of every table with its meaning."""
-    dictionary = export.data_dictionary()
+    dictionary = docs.data_dictionary()
     assert dictionary["meaning"].str.len().gt(0).all()
     assert ("incidents", "variant_of") in set(
         zip(dictionary["table"], dictionary["column"], strict=True)

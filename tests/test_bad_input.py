@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posture.cli import main
-from posture.io import REPO_ROOT, read_dataset
+from posture.data.dataset import REPO_ROOT, read_dataset
 from tests.helpers import append_row, read_rows, set_cell, write_rows
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
-from posture import charts
-from posture.io import read_dataset
+from posture.analysis import charts
+from posture.data.dataset import read_dataset
 from tests.helpers import VALID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,29 +61,6 @@ def test_hover_carries_source_and_quote(ds):
     assert "about 2500 troops in Iraq" in official.customdata[0][4]
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "posture/transforms.py",
-        "posture/charts.py",
-        "posture/io.py",
-        "posture/rules.py",
-        "posture/views.py",
-        "posture/text.py",
-    ],
-)
-def test_library_modules_do_not_import_streamlit(module):
-    """Transforms and charts stay pure: they never import streamlit."""
-    tree = ast.parse((ROOT / module).read_text("utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert "streamlit" not in imported
-
-
 def test_troop_chart_milestones_and_band(ds):
     """Milestones become labelled vertical lines; planned ones are dashed."""
     fig = charts.troop_levels_chart(
@@ -99,7 +75,7 @@ def test_bases_map_colours_status(ds):
     """The map has one trace per status, open markers for approximate locations."""
     import pandas as pd
 
-    from posture import transforms
+    from posture.analysis import transforms
 
     status = transforms.base_status_at(ds.bases, ds.base_events, pd.Timestamp("2025-06-01"))
     fig = charts.bases_map(status, pd.Timestamp("2025-06-01"))
@@ -111,7 +87,7 @@ def test_bases_map_colours_status(ds):
 
 def test_lifecycle_chart(ds):
     """One bar per located base and a marker trace per kind of event, plans hollow."""
-    from posture import transforms
+    from posture.analysis import transforms
 
     lifecycle = transforms.base_lifecycle(ds.bases, ds.base_events)
     fig = charts.lifecycle_chart(lifecycle, ds.base_events, ds.base_events["date"].max())
@@ -123,7 +99,7 @@ def test_lifecycle_chart(ds):
 
 def test_presence_heatmap_and_missions(ds):
     """The heatmap counts reports per nation and year; the mission chart counts nations."""
-    from posture import transforms
+    from posture.analysis import transforms
 
     table = transforms.presence_by_year(ds.contributions, ds.nations)
     fig = charts.presence_heatmap(table)
@@ -135,7 +111,7 @@ def test_presence_heatmap_and_missions(ds):
 
 def test_casualties_chart_whiskers(ds):
     """Bars reach the highest report and whiskers reach down to the lowest."""
-    from posture import incidents
+    from posture.analysis import incidents
 
     fig = charts.casualties_chart(incidents.casualties_by_month(ds.incidents))
     wounded = fig.data[0]
@@ -156,7 +132,7 @@ def test_comparison_chart_panels(ds):
     """Four rows of panels per country share one time axis; milestones are drawn in each."""
     import pandas as pd
 
-    from posture import incidents, transforms
+    from posture.analysis import incidents, transforms
 
     months = transforms.month_range(pd.Timestamp("2024-01-01"), pd.Timestamp("2025-06-01"))
     held = transforms.held_by_month(ds.bases, ds.base_events, months)
@@ -175,22 +151,3 @@ def test_comparison_chart_panels(ds):
     assert fig.layout.yaxis.title.text == "US troops (persons)"
     # The golden milestones are all Iraqi: lines in the Iraq column (axes 1, 3, 5, 7) only.
     assert {s.xref for s in fig.layout.shapes} == {"x", "x3", "x5", "x7"}
-
-
-def test_frozen_figure_draws_the_same_json(ds):
-    """A cached view's figure, frozen once, sends exactly what the plain figure would."""
-    import json
-
-    import plotly.io as pio
-
-    plain = charts.troop_levels_chart(ds.troop_levels, ds.sources, ["Iraq", "Syria"])
-    expected = json.loads(pio.to_json(plain, validate=False))
-    frozen = charts.freeze(plain)
-    assert isinstance(frozen, charts.FrozenFigure)
-    assert frozen.to_dict() == expected
-    assert json.loads(pio.to_json(frozen, validate=False)) == expected
-    assert charts.freeze(frozen) is frozen
-    view = charts.freeze_all(
-        {"figure": charts.troop_levels_chart(ds.troop_levels, ds.sources, ["Iraq"]), "n": 3}
-    )
-    assert isinstance(view["figure"], charts.FrozenFigure) and view["n"] == 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from posture.datapackage import build_datapackage, render_datapackage
-from posture.io import REPO_ROOT, TABLES
-from schemas import SCHEMAS
+from posture.data.datapackage import build_datapackage, render_datapackage
+from posture.data.dataset import REPO_ROOT
+from schemas import REGISTRY, TABLES
 
 
 def test_committed_datapackage_is_current():
@@ -20,7 +20,7 @@ def test_resources_match_schemas():
     package = build_datapackage()
     assert [r["name"] for r in package["resources"]] == TABLES
     for resource in package["resources"]:
-        columns = SCHEMAS[resource["name"]].to_schema().columns
+        columns = REGISTRY[resource["name"]].model.to_schema().columns
         fields = resource["schema"]["fields"]
         assert [f["name"] for f in fields] == list(columns)
         assert all(f["description"] for f in fields)

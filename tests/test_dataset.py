@@ -7,7 +7,8 @@ import csv
 import pandas as pd
 import pytest
 
-from posture.io import REPO_ROOT, TABLES, read_dataset
+from posture.data.dataset import REPO_ROOT, read_dataset
+from schemas import TABLES
 
 DATA = REPO_ROOT / "data"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from posture.cli import main
-from posture.diff import diff_dirs
+from posture.data.diff import diff_dirs
 from tests.helpers import VALID, append_row, copy_data, read_rows, set_cell, write_rows
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from posture.docs import readme_sections, render_sections
-from posture.io import REPO_ROOT, read_dataset
+from posture.data.dataset import REPO_ROOT, read_dataset
+from posture.data.docs import readme_sections, render_sections
 
 
 def test_readme_tables_are_current():
@@ -17,12 +17,12 @@ def test_readme_tables_are_current():
 
 def test_contract_lists_every_column():
     """Every column of every schema appears in the README's contract."""
-    from schemas import SCHEMAS
+    from schemas import REGISTRY
 
     readme = (REPO_ROOT / "README.md").read_text("utf-8")
-    for table, schema in SCHEMAS.items():
+    for table, spec in REGISTRY.items():
         assert f"**`{table}.csv`**" in readme
-        for column in schema.to_schema().columns:
+        for column in spec.columns:
             assert f"| `{column}` |" in readme
 
 

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posture import export, imported
-from posture.io import REPO_ROOT, read_dataset
-from posture.layers import import_events, read_layer
-from posture.synthetic import write_synthetic
+from posture.data import export
+from posture.data.dataset import REPO_ROOT, read_dataset
+from posture.imports import imported
+from posture.imports.layers import import_events, read_layer
+from posture.imports.synthetic import write_synthetic
 from tests.helpers import VALID
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from posture.cli import main
-from posture.io import DataValidationError, read_dataset, read_table
+from posture.data.dataset import read_dataset, read_table
+from posture.data.failures import DataValidationError
 
 
 def _fail(directory) -> list:
@@ -102,14 +103,15 @@ def test_data_dir_from_environment(data_copy, monkeypatch):
 
 def test_export_cli_matches_page_download(data_copy, capsysbinary):
     """`python -m posture export` writes the same bytes as the Data page's download."""
-    from posture import export
+    from posture.analysis import transforms
+    from posture.data import export
 
     dataset = read_dataset(data_copy)
     args = ["export", "incidents", "--country", "Syria", "--data-dir", str(data_copy)]
     assert main([*args, "--to", "2024-12-31"]) == 0
     out = capsysbinary.readouterr().out
     expected = export.csv_bytes(
-        export.filter_table(dataset, "incidents", ["Syria"], None, pd.Timestamp("2024-12-31"))
+        transforms.filter_table(dataset, "incidents", ["Syria"], None, pd.Timestamp("2024-12-31"))
     )
     assert out == expected and out.count(b"\n") == 3
     assert main([*args, "--from", "not-a-date"]) == 2

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from posture.cli import main
-from posture.io import read_dataset
-from posture.layers import (
+from posture.data.dataset import read_dataset
+from posture.imports.layers import (
     ImportError_,
     available_layers,
     import_events,
@@ -19,7 +19,7 @@ from posture.layers import (
     read_layer,
     rejects_path,
 )
-from posture.synthetic import ACLED_COLUMNS, UCDP_COLUMNS, write_synthetic
+from posture.imports.synthetic import ACLED_COLUMNS, UCDP_COLUMNS, write_synthetic
 from tests.helpers import FIXTURES, VALID
 
 MESSY = FIXTURES / "imports"
@@ -157,7 +157,7 @@ def test_import_cli_prints_counts(tmp_path, capsys):
 
 def test_duplicates_across_batches(bases, tmp_path, monkeypatch):
     """An id repeated in a later block is rejected, just as within one block."""
-    import posture.layers as layers
+    import posture.imports.layers as layers
 
     monkeypatch.setattr(layers, "BLOCK_BYTES", 2048)  # a few rows per block
     report = import_events("acled", MESSY / "acled_messy.csv", bases, tmp_path, progress=False)

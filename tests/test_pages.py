@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posture.io import REPO_ROOT
+from posture.data.dataset import REPO_ROOT
 from tests.helpers import append_row, set_cell
 
 PAGES = [
@@ -410,14 +410,16 @@ def test_data_text_is_escaped(monkeypatch, data_copy):
 def test_an_edited_file_is_seen_within_a_second(monkeypatch, data_copy):
     """Editing a CSV while the dashboard runs: the next run after the signature period reads
     the files again (here the edit breaks a rule, so the error panel replaces the page)."""
-    import time
+    from posture.app import cache
 
-    from posture import app
-
-    monkeypatch.setattr(app.FILE_CHECKS, "seconds", 0.2)
+    now = [1000.0]
+    monkeypatch.setattr(cache.FILE_CHECKS, "clock", lambda: now[0])
     at = _open(monkeypatch, "troops", data_copy)
     assert not at.error
     set_cell(data_copy, "troop_levels", 0, "best", "lots")
-    time.sleep(0.3)
+    now[0] += cache.FILE_CHECKS.seconds / 2
+    at.run()
+    assert not at.error  # within the period, the files are not looked at again
+    now[0] += cache.FILE_CHECKS.seconds
     at.run()
     assert "does not pass its checks" in at.error[0].value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from posture.io import DataValidationError, read_dataset
+from posture.data.dataset import read_dataset
+from posture.data.failures import DataValidationError
 from tests.helpers import append_row, set_cell
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from posture import transforms
-from posture.io import read_dataset
+from posture.analysis import transforms
+from posture.data.dataset import read_dataset
 from tests.helpers import VALID
 
 

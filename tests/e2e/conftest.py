@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from posture.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.support.local_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"

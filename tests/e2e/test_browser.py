@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import ROOT
+
 pytestmark = pytest.mark.e2e
 
 PAGES = {
@@ -158,3 +160,20 @@ def test_incidents_map_tab_draws_and_keeps_its_link(page, server_url, results_di
     assert page.locator("[data-testid='stPlotlyChart']").count() == 2  # map and per base
     page.screenshot(path=str(results_dir / "incidents-map-tab.png"), full_page=True)
     assert not errors, errors
+
+
+def test_a_link_to_a_page_opens_it_on_a_fresh_server(page, results_dir):
+    """The first visitor of a freshly started server arrives through a shared link to a page
+    (not the home page): the page opens with the dashboard's own navigation."""
+    from tests.support.local_server import streamlit_server
+
+    with streamlit_server(env={"POSTURE_DATA_DIR": str(ROOT / "data")}) as (_, url):
+        errors = _watch_errors(page)
+        page.goto(f"{url}/plans?country=Syria", wait_until="domcontentloaded")
+        _wait_for_page(page, "Plans vs reality")
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_text("Sources & method", exact=True).wait_for(timeout=30_000)
+        assert nav.locator("a").count() == 9  # the dashboard's pages, not an automatic list
+        assert "country=Syria" in page.url
+        page.screenshot(path=str(results_dir / "plans-fresh-server.png"), full_page=True)
+        assert not errors, errors

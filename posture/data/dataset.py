@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas import SCHEMAS, TABLE_MODULES
-from schemas._common import DATAFRAME_CHECK_COLUMNS
+from posture.data.failures import DataValidationError, Failure
+from posture.data.rules import cross_table_failures
+from schemas import TABLES, table_spec
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR_ENV = "POSTURE_DATA_DIR"
-TABLES = list(SCHEMAS)
 # Limits that keep a shared server responsive; the curated tables are far smaller.
 MAX_FILE_BYTES = 50 << 20
 MAX_ROWS = 100_000
@@ -27,54 +29,22 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or REPO_ROOT / "data")
 
 
-@dataclass(frozen=True, order=True)
-class Failure:
-    """One broken rule: where it is, which rule, and the offending value."""
-
-    file: str
-    line: int | None
-    column: str | None
-    rule: str
-    value: str
-    hint: str = field(default="", compare=False)
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        column = f" column {self.column!r}" if self.column else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{column} breaks {self.rule}: {self.value}{hint}"
-
-
-class DataValidationError(Exception):
-    """The data directory does not satisfy the data contract; ``failures`` says where and why."""
-
-    def __init__(self, failures: list[Failure]):
-        self.failures = sorted(failures, key=lambda f: (f.file, f.line or 0, f.column or ""))
-        super().__init__(f"{len(self.failures)} problem(s) in the data:\n" + self.report())
-
-    def report(self) -> str:
-        """One line per failure, ready to print."""
-        return "\n".join(str(f) for f in self.failures)
-
-
 @dataclass(frozen=True)
 class Dataset:
-    """Every validated table, with date columns parsed."""
+    """Every validated table (date columns parsed), read as ``dataset.<table>``."""
 
-    sources: pd.DataFrame
-    troop_levels: pd.DataFrame
-    bases: pd.DataFrame
-    base_events: pd.DataFrame
-    nations: pd.DataFrame
-    contributions: pd.DataFrame
-    incidents: pd.DataFrame
-    attack_counts: pd.DataFrame
-    milestones: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame]
     data_dir: str = ""
     # Results derived from the whole dataset (not from any filter), computed once: see derived.
-    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def derived(self, name: str, compute):
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"the dataset has no table {name!r}; tables are: {', '.join(tables)}")
+
+    def derived(self, name: str, compute: Callable[[Dataset], Any]) -> Any:
         """``compute(self)``, computed on the first call for ``name`` and remembered with
         this dataset (which is never changed). Callers must not change the result."""
         if name not in self._derived:
@@ -83,13 +53,12 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """Return the table called ``name``."""
-        if name not in TABLES:
-            raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
-        return getattr(self, name)
+        table_spec(name)  # a KeyError naming the tables that exist
+        return self.tables[name]
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table."""
-        return {name: len(self.table(name)) for name in TABLES}
+        return {name: len(frame) for name, frame in self.tables.items()}
 
     @property
     def newest_source(self) -> pd.Timestamp:
@@ -104,12 +73,6 @@ class RawTable:
 
     frame: pd.DataFrame
     lines: list[int]
-
-
-def date_columns(table: str) -> list[str]:
-    """Columns of ``table`` that hold YYYY-MM-DD dates."""
-    columns = SCHEMAS[table].to_schema().columns
-    return [name for name, col in columns.items() if (col.metadata or {}).get("format") == "date"]
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -153,7 +116,7 @@ def parse_csv(path: Path, name: str) -> tuple[RawTable | None, list[Failure]]:
         return None, failures
 
     header, rows, lines = records[0], records[1:], lines[1:]
-    expected = list(SCHEMAS[name].to_schema().columns)
+    expected = table_spec(name).columns
     if len(header) == 1 and len(expected) > 1 and ";" in header[0]:
         hint = "the file is separated by semicolons; use commas"
         return None, [Failure(file, 1, None, "comma_separated", header[0][:80], hint)]
@@ -175,8 +138,10 @@ def parse_csv(path: Path, name: str) -> tuple[RawTable | None, list[Failure]]:
 
 
 def _schema_failures(
-    err: pa.errors.SchemaErrors, file: str, lines: list[int], expected: list[str]
+    err: pa.errors.SchemaErrors, name: str, file: str, lines: list[int]
 ) -> list[Failure]:
+    expected = table_spec(name).columns
+    check_columns = table_spec(name).check_columns
     cases = err.failure_cases
     failures: set[Failure] = set()
     for case in cases.itertuples(index=False):
@@ -198,7 +163,7 @@ def _schema_failures(
         elif case.schema_context == "DataFrameSchema":
             # pandera repeats a failing dataframe check once per column: report it once,
             # showing the cells the rule is about.
-            shown = DATAFRAME_CHECK_COLUMNS.get(check, [])
+            shown = list(check_columns.get(check, ()))
             column = ", ".join(shown) or None
             if row is not None and shown:
                 frame = err.data
@@ -224,7 +189,7 @@ def _show(value: object) -> str:
 
 
 def _numeric_columns(name: str) -> dict[str, str]:
-    columns = SCHEMAS[name].to_schema().columns
+    columns = table_spec(name).model.to_schema().columns
     kinds = {}
     for column, spec in columns.items():
         dtype = str(spec.dtype).lower()
@@ -265,14 +230,13 @@ def validate_table(
     name: str, raw: RawTable, file: str
 ) -> tuple[pd.DataFrame | None, list[Failure]]:
     """Validate one parsed table with its schema, collecting every failure."""
-    schema = SCHEMAS[name]
-    expected = list(schema.to_schema().columns)
+    schema = table_spec(name).model
     frame, failures = _coerce_numbers(name, raw.frame, file, raw.lines)
     blanked = {(f.line, f.column) for f in failures}
     try:
         frame = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        found = _schema_failures(err, file, raw.lines, expected)
+        found = _schema_failures(err, name, file, raw.lines)
         failures += [f for f in found if (f.line, f.column) not in blanked]
     return (None if failures else frame), failures
 
@@ -291,15 +255,13 @@ def read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for column in date_columns(name):
+    for column in table_spec(name).date_columns():
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
     return frame.reset_index(drop=True)
 
 
 def read_dataset(directory: Path | str | None = None) -> Dataset:
     """Read, validate and cross-check every table; raise ``DataValidationError`` on problems."""
-    from posture.rules import cross_table_failures
-
     directory = Path(directory) if directory else data_dir()
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, list[int]] = {}
@@ -319,14 +281,4 @@ def read_dataset(directory: Path | str | None = None) -> Dataset:
     failures += cross_table_failures(frames, lines)
     if failures:
         raise DataValidationError(failures)
-    return Dataset(**frames, data_dir=str(directory))
-
-
-def primary_key(table: str) -> list[str]:
-    """Columns that identify a row of ``table``."""
-    return list(TABLE_MODULES[table].PRIMARY_KEY)
-
-
-def foreign_keys(table: str) -> dict[str, tuple[str, str]]:
-    """Column -> (table, column) it refers to."""
-    return dict(TABLE_MODULES[table].FOREIGN_KEYS)
+    return Dataset(frames, data_dir=str(directory))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
-from posture.transforms import format_level, primary_levels, step_series
+from posture.analysis.transforms import format_level, primary_levels, step_series
 
 # Okabe–Ito colour-blind-safe palette; one colour per country on every page.
 COUNTRY_COLORS = {
@@ -295,37 +293,6 @@ MAP_BOUNDS = {"lat": [28.5, 38.5], "lon": [34.0, 49.5]}
 # Plotly fetches country outlines from here; the files are vendored under static/topojson.
 TOPOJSON_URL = "app/static/topojson/"
 PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
-
-
-class FrozenFigure(go.Figure):
-    """A finished figure that holds its JSON-ready dict, computed once, not on every draw.
-
-    Drawing a plain figure converts it (deep copy, base64 arrays, date cleaning) on every
-    rerun; a cached view's figure never changes, so :func:`freeze` converts it once. Do not
-    change a frozen figure: the dict would no longer match.
-    """
-
-    _frozen: dict
-
-    def to_dict(self) -> dict:
-        return self._frozen
-
-
-def freeze(figure: go.Figure) -> FrozenFigure:
-    """Freeze ``figure`` in place (no copy of a large figure) and return it."""
-    if not isinstance(figure, FrozenFigure):
-        frozen = json.loads(pio.to_json(figure, validate=False))
-        figure.__class__ = FrozenFigure
-        figure._frozen = frozen
-    return figure
-
-
-def freeze_all(view):
-    """A view (a dict of figures, tables and values, or anything else) with its figures
-    frozen; what is not a dict is returned as is."""
-    if not isinstance(view, dict):
-        return view
-    return {k: freeze(v) if isinstance(v, go.Figure) else v for k, v in view.items()}
 
 
 _GEO = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posture.transforms import LEFT_EVENTS, format_level
+from posture.analysis.transforms import LEFT_EVENTS, format_level
 
 STAY_EVENTS = {"retained", "reoccupied", "presence_reported", "expanded"}
 LEDGER_COLUMNS = [

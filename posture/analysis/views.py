@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posture import charts, export, incidents, plans, transforms
-from posture.io import Dataset
-from posture.memo import Memo
-from posture.text import escape_markdown, source_link, span
+from posture.analysis import charts, incidents, plans, transforms
+from posture.analysis.text import escape_markdown, source_link, span
+from posture.data.dataset import Dataset
+from posture.data.docs import data_dictionary
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
+# The first month any view shows (the shared date filter starts in January 2014).
+FIRST_MONTH = pd.Timestamp("2014-01-01")
 
 
 def countries_for(country: str) -> list[str] | None:
@@ -39,7 +41,7 @@ def with_source_columns(
 
 
 def _table(dataset, name, country, start, end, search=None):
-    return export.filter_table(dataset, name, countries_for(country), start, end, search)
+    return transforms.filter_table(dataset, name, countries_for(country), start, end, search)
 
 
 def overview(dataset: Dataset, country: str, start, end) -> dict:
@@ -361,34 +363,31 @@ def compare(
     }
 
 
-# Per dataset: the months covered so far and what held_by_month and levels_by_month gave on
-# them. A month's value depends only on the data up to its end, so a date filter's months are
-# cut from one computation instead of recomputed (about 25 ms of every date change on Iraq vs
-# Syria); tests/test_analysis.py checks the cut against a direct computation.
-_BY_MONTH = Memo(8)
-
-
 def _posture_by_month(
     dataset: Dataset, months: pd.DatetimeIndex
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Bases held per country and US troop levels in Iraq and in Syria on ``months``."""
-    hit = _BY_MONTH.get(id(dataset))
-    if hit is None or hit[0] is not dataset or not months.isin(hit[1]).all():
-        covered = months if hit is None or hit[0] is not dataset else hit[1].union(months)
-        covered = transforms.month_range(covered.min(), covered.max())
-        held = transforms.held_by_month(dataset.bases, dataset.base_events, covered)
-        levels = {
-            country: transforms.levels_by_month(dataset.troop_levels, country, covered)
-            for country in ("Iraq", "Syria")
-        }
-        hit = (dataset, covered, held, levels)
-        _BY_MONTH.put(id(dataset), hit)
-    _, _, held, levels = hit
+    """Bases held per country and US troop levels in Iraq and in Syria on ``months``.
+
+    A month's value depends only on the data up to its end, so every month of the data is
+    computed once per dataset and a date range's months are cut from it (tests check the cut
+    against a direct computation).
+    """
+    held, levels = dataset.derived("posture_by_month", _all_months_posture)
 
     def cut(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["month"].isin(months)].reset_index(drop=True)
 
     return cut(held), {country: cut(frame) for country, frame in levels.items()}
+
+
+def _all_months_posture(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    months = transforms.month_range(FIRST_MONTH, transforms.latest_date(dataset))
+    held = transforms.held_by_month(dataset.bases, dataset.base_events, months)
+    levels = {
+        country: transforms.levels_by_month(dataset.troop_levels, country, months)
+        for country in ("Iraq", "Syria")
+    }
+    return held, levels
 
 
 # The ledger's columns with each source shown as publisher and URL.
@@ -411,9 +410,7 @@ def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
     rows = dataset.derived(
         "ledger", lambda whole: plans.ledger(whole, transforms.latest_date(whole))
     )
-    countries = countries_for(country)
-    if countries is not None:
-        rows = rows[rows["country"].fillna("").str.contains(countries[0], regex=False)]
+    rows = transforms.filter_countries(rows, countries_for(country))
     if start is not None:
         rows = rows[rows["deadline"] >= start]
     rows = rows[rows["outcome"].isin(outcomes)]
@@ -423,7 +420,7 @@ def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
 
 def data_table(dataset: Dataset, table: str, country, start, end, search) -> dict:
     """One table under the shared filters and a search, its size and its data dictionary."""
-    dictionary = export.data_dictionary()
+    dictionary = data_dictionary()
     return {
         "rows": _table(dataset, table, country, start, end, search),
         "total": len(dataset.table(table)),
@@ -434,7 +431,7 @@ def data_table(dataset: Dataset, table: str, country, start, end, search) -> dic
 def sources(dataset: Dataset, kinds, search) -> dict:
     """Sources with citation counts, filtered; and the known disagreements."""
     cited = transforms.source_citations(dataset)
-    shown = export.search_rows(cited[cited["kind"].isin(kinds)], search)
+    shown = transforms.search_rows(cited[cited["kind"].isin(kinds)], search)
     variants = dataset.incidents[dataset.incidents["variant_of"].notna()]
     return {
         "count": len(cited),

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posture.io import TABLES, Failure, foreign_keys
-
-# Columns holding the date on which an actual (not planned) thing happened, per table,
-# with the rows that are plans excluded.
-ACTUAL_DATES = {
-    "troop_levels": ("as_of", lambda df: df["kind"] != "planned"),
-    "base_events": ("date", lambda df: df["kind"] == "actual"),
-    "contributions": ("as_of", lambda df: pd.Series(True, index=df.index)),
-    "incidents": ("date", lambda df: pd.Series(True, index=df.index)),
-    "attack_counts": ("period_end", lambda df: pd.Series(True, index=df.index)),
-    "milestones": ("date", lambda df: df["status"] == "actual"),
-}
+from posture.data.failures import Failure
+from schemas import REGISTRY, TABLES
 
 
 def _line(lines: dict[str, list[int]], table: str, index: int) -> int | None:
@@ -35,7 +25,7 @@ def dangling_references(
     """Every foreign-key value names an existing row."""
     failures = []
     for table, frame in frames.items():
-        for column, (target, target_column) in foreign_keys(table).items():
+        for column, (target, target_column) in REGISTRY[table].foreign_keys.items():
             if target not in frames:
                 continue
             known = set(frames[target][target_column].dropna())
@@ -61,7 +51,7 @@ def unused_sources(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]])
         return []
     cited: set[str] = set()
     for table, frame in frames.items():
-        if table != "sources" and "source_id" in frame:
+        if REGISTRY[table].cites_sources:
             cited |= set(frame["source_id"].dropna())
     sources = frames["sources"]
     return [
@@ -86,11 +76,12 @@ def actual_after_newest_source(
         return []
     newest = frames["sources"]["accessed"].max()
     failures = []
-    for table, (column, is_actual) in ACTUAL_DATES.items():
-        if table not in frames:
+    for table, frame in frames.items():
+        spec = REGISTRY[table]
+        column = spec.date_column
+        if spec.actual_rows is None or column is None:
             continue
-        frame = frames[table]
-        late = is_actual(frame) & (frame[column] > newest)
+        late = spec.actual_rows(frame) & (frame[column] > newest)
         for index in frame.index[late]:
             failures.append(
                 Failure(

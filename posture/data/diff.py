@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from posture.io import TABLES, primary_key
+from schemas import REGISTRY, TABLES
 
 Row = dict[str, str]
 
@@ -47,7 +47,7 @@ def _keyed(rows: list[Row], key: list[str]) -> dict[tuple[str, ...], Row]:
 
 def diff_table(table: str, old: list[Row], new: list[Row]) -> TableDiff:
     """Compare two versions of one table by its primary key."""
-    key = primary_key(table)
+    key = list(REGISTRY[table].primary_key)
     before, after = _keyed(old, key), _keyed(new, key)
     result = TableDiff(table)
     result.added = [after[k] for k in after if k not in before]
@@ -85,7 +85,7 @@ def format_diff(diffs: list[TableDiff], detail: bool = True) -> str:
         )
         if not detail:
             continue
-        key = primary_key(d.table)
+        key = list(REGISTRY[d.table].primary_key)
         for row in d.added:
             lines.append("  + " + " | ".join(row.get(c, "") for c in key))
         for row in d.removed:

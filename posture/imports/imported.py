@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from posture.transforms import month_range
+from posture.analysis.transforms import month_range
 
 MAX_POINTS = 3000
 GRID_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandera.pandas as pa
 
-from posture.io import REPO_ROOT, TABLES, foreign_keys, primary_key
-from schemas import SCHEMAS
+from posture.data.dataset import REPO_ROOT
+from schemas import REGISTRY
 
 NAME = "coalition-posture"
 TITLE = "Coalition Posture in Iraq and Syria"
@@ -80,7 +80,7 @@ def _constraints(column: pa.Column) -> dict:
 
 def table_fields(table: str) -> list[dict]:
     """Frictionless field descriptors for ``table``, in column order."""
-    columns = SCHEMAS[table].to_schema().columns
+    columns = REGISTRY[table].model.to_schema().columns
     return [
         {
             "name": name,
@@ -94,11 +94,11 @@ def table_fields(table: str) -> list[dict]:
 
 
 def _resource(table: str) -> dict:
-    model = SCHEMAS[table].to_schema()
+    spec = REGISTRY[table]
     schema: dict = {
         "fields": table_fields(table),
         "missingValues": [""],
-        "primaryKey": primary_key(table),
+        "primaryKey": list(spec.primary_key),
     }
     fks = [
         {
@@ -106,7 +106,7 @@ def _resource(table: str) -> dict:
             "reference": {"fields": [target_column]}
             | ({} if target == table else {"resource": target}),
         }
-        for column, (target, target_column) in foreign_keys(table).items()
+        for column, (target, target_column) in spec.foreign_keys.items()
     ]
     if fks:
         schema["foreignKeys"] = fks
@@ -117,7 +117,7 @@ def _resource(table: str) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "description": model.description or "",
+        "description": spec.description,
         "dialect": {"delimiter": ",", "header": True, "quoteChar": '"'},
         "schema": schema,
     }
@@ -136,7 +136,7 @@ def build_datapackage(directory: Path | None = None) -> dict:
         "licenses": [LICENSE],
         "citation": citation(version),
         "keywords": ["Iraq", "Syria", "Operation Inherent Resolve", "military posture"],
-        "resources": [_resource(table) for table in TABLES],
+        "resources": [_resource(table) for table in REGISTRY],
     }
 
 

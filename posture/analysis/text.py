@@ -28,3 +28,12 @@ def span(low: float, high: float) -> str:
     """'27' when two figures agree, '27–31' when they differ."""
     low, high = int(low), int(high)
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def code_span(text: str, limit: int) -> str:
+    """``text`` as inline code, cut to ``limit`` characters: nothing in it is rendered as a
+    link, an image or formatting, and a long value is never echoed whole."""
+    flat = " ".join(str(text).split()).replace("`", "'")
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    return f"`{flat}`"

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from posture.io import REPO_ROOT
+from posture.data.dataset import REPO_ROOT
 from schemas.imported_events import ImportedEventSchema
 
 USER_DIR_ENV = "POSTURE_USER_DIR"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posture.transforms import first_reports, month_range
+from posture.analysis.transforms import first_reports, month_range
 
 
 def monthly_counts(

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from posture.io import REPO_ROOT
-from posture.serve import command
+from posture.app.serve import command
+from posture.data.dataset import REPO_ROOT
 
 CHROMIUM = os.environ.get("POSTURE_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying to reach the internet.

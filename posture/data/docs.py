@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from posture.datapackage import table_fields
-from posture.io import TABLES, Dataset, foreign_keys, primary_key
-from posture.rules import ACTUAL_DATES
+import pandas as pd
+
+from posture.data.datapackage import table_fields
+from posture.data.dataset import Dataset
+from schemas import REGISTRY
 
 MARKER = re.compile(r"(<!-- (?P<name>[a-z]+):start -->\n).*?(<!-- (?P=name):end -->)", re.DOTALL)
 
 
-def _constraint_text(field: dict) -> str:
+def constraint_text(field: dict) -> str:
+    """A field's rule in words, e.g. 'one of `a`, `b`; required'."""
     c = field["constraints"]
     parts = []
     if "enum" in c:
@@ -32,17 +35,17 @@ def _constraint_text(field: dict) -> str:
 def contract_markdown() -> str:
     """One table per CSV: column, type, rule and description, straight from the schemas."""
     out = []
-    for table in TABLES:
-        keys = ", ".join(f"`{k}`" for k in primary_key(table))
+    for table, spec in REGISTRY.items():
+        keys = ", ".join(f"`{k}`" for k in spec.primary_key)
         refs = "; ".join(
             f"`{col}` → `{target}.{target_col}`"
-            for col, (target, target_col) in foreign_keys(table).items()
+            for col, (target, target_col) in spec.foreign_keys.items()
         )
         out.append(f"**`{table}.csv`** (key: {keys}{'; references: ' + refs if refs else ''})\n")
         out.append("| column | type | rule | meaning |\n|---|---|---|---|")
         for field in table_fields(table):
             description = field["description"].replace("|", "\\|")
-            rule = _constraint_text(field).replace("|", "\\|")
+            rule = constraint_text(field).replace("|", "\\|")
             out.append(f"| `{field['name']}` | {field['type']} | {rule} | {description} |")
         out.append("")
     return "\n".join(out)
@@ -51,10 +54,9 @@ def contract_markdown() -> str:
 def coverage_markdown(dataset: Dataset) -> str:
     """Rows and date range per table, plus the newest source."""
     lines = ["| table | rows | dates covered |", "|---|---:|---|"]
-    date_columns = {**{t: c for t, (c, _) in ACTUAL_DATES.items()}}
-    for table in TABLES:
+    for table, spec in REGISTRY.items():
         frame = dataset.table(table)
-        column = date_columns.get(table)
+        column = spec.date_column
         if column:
             dates = frame[column].dropna()
             span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "—"
@@ -94,3 +96,19 @@ def update_readme(path: Path, dataset: Dataset) -> bool:
     if new != old:
         path.write_text(new, "utf-8")
     return new != old
+
+
+def data_dictionary() -> pd.DataFrame:
+    """Every column of every table with its type, rule and meaning, from the schemas."""
+    rows = [
+        {
+            "table": table,
+            "column": field["name"],
+            "type": field["type"],
+            "rule": constraint_text(field),
+            "meaning": field["description"],
+        }
+        for table in REGISTRY
+        for field in table_fields(table)
+    ]
+    return pd.DataFrame(rows)

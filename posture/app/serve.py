@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from posture.io import REPO_ROOT
+from posture.data.dataset import REPO_ROOT
 
 
 def command(host: str, port: int, script: Path | None = None) -> list[str]:
@@ -32,7 +32,7 @@ def serve(host: str, port: int, script: Path | None = None) -> int:
         os.environ["POSTURE_APP_SCRIPT"] = str(Path(script).resolve())
     os.chdir(REPO_ROOT)  # .streamlit/config.toml and static/ are found from here
     uvicorn.run(
-        "posture.asgi:app",
+        "posture.app.asgi:app",
         host=host,
         port=port,
         # Streamlit's own defaults: no per-message compression, no access log.

@@ -5,41 +5,45 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from posture import app, charts, imported, layers, transforms
+from posture.analysis import charts, transforms
+from posture.app import cache
+from posture.app.display import plotly, plotly_pair, show_table
+from posture.app.loading import PageContext
+from posture.app.url_state import bound, one_of
+from posture.imports import imported, layers
 
 CURATED = "curated"
-
-
-@st.cache_resource(show_spinner="Loading the imported layer…", max_entries=4)
-def _layer(path: str, mtime: int) -> pd.DataFrame:
-    # cache_resource: one copy shared by every session and rerun (no per-call copy).
-    origin = layers.Path(path).stem
-    return layers.read_layer(origin, layers.Path(path).parent)
 
 
 def _version(origin: str) -> int:
     """The layer file's modification time, looked at once a second like the data files."""
     path = layers.layer_path(origin)
-    return app.FILE_CHECKS.get(("layer", str(path)), lambda: path.stat().st_mtime_ns)
+    return cache.FILE_CHECKS.get(("layer", str(path)), lambda: path.stat().st_mtime_ns)
 
 
 def load(origin: str) -> pd.DataFrame:
-    """The imported layer of ``origin``, read once per file version."""
-    return _layer(str(layers.layer_path(origin)), _version(origin))
+    """The imported layer of ``origin``, read once per file version and shared."""
+    path = layers.layer_path(origin)
+
+    def read() -> pd.DataFrame:
+        with st.spinner("Loading the imported layer…"):
+            return layers.read_layer(origin, path.parent)
+
+    return cache.LAYERS.get_or_compute((str(path), _version(origin)), read)
 
 
 def choose(key: str) -> str:
     """A 'Layer' choice between the curated incidents and any imported layer (kept in the URL)."""
     directory = layers.user_dir()
-    found = app.FILE_CHECKS.get(("layers", str(directory)), layers.available_layers)
+    found = cache.FILE_CHECKS.get(("layers", str(directory)), layers.available_layers)
     options = [CURATED, *found]
     if len(options) == 1:
         return CURATED
     labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}
-    return app.bound(
+    return bound(
         st.radio,
         key,
-        parse=app.one_of(options),
+        parse=one_of(options),
         default=CURATED,
         label="Layer",
         options=options,
@@ -81,7 +85,7 @@ def incidents_view(dataset, origin: str, version: int, countries, start, end) ->
     }
 
 
-def render_incidents(origin: str, ctx: app.PageContext) -> None:
+def render_incidents(origin: str, ctx: PageContext) -> None:
     """The Incidents page for an imported layer: counts, types, map, bases nearby, preview."""
     summary = ctx.view(
         incidents_view,
@@ -96,26 +100,27 @@ def render_incidents(origin: str, ctx: app.PageContext) -> None:
     if not summary["count"]:
         st.warning("No imported events match these filters.")
         return
-    app.plotly(summary["monthly"], "incidents_layer_monthly")
-    app.plotly_pair(
+    plotly(summary["monthly"], "incidents_layer_monthly")
+    plotly_pair(
         (summary["types"], "incidents_layer_types"), (summary["actors"], "incidents_layer_actors")
     )
-    app.plotly(summary["fatalities"], "incidents_layer_deaths")
-    app.plotly(summary["map"], "incidents_layer_map")
+    plotly(summary["fatalities"], "incidents_layer_deaths")
+    plotly(summary["map"], "incidents_layer_map")
     st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")
     near = summary["near"]
     st.subheader("Events within 25 km of a curated base")
-    app.show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
+    show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
     st.subheader("First 1,000 events in view")
-    app.show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
+    show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _monthly(origin: str, mtime: int, start, end, first: pd.Timestamp, last: pd.Timestamp):
-    events = imported.filter_events(load(origin), None, start, end)
-    return imported.monthly_counts(events, transforms.month_range(first, last))
-
-
-def monthly_for(origin: str, ctx: app.PageContext, months: pd.DatetimeIndex) -> pd.DataFrame:
+def monthly_for(origin: str, ctx: PageContext, months: pd.DatetimeIndex) -> pd.DataFrame:
     """Imported events per month and country under the shared date filter (all countries)."""
-    return _monthly(origin, _version(origin), ctx.start_bound, ctx.end_bound, months[0], months[-1])
+    start, end = ctx.start_bound, ctx.end_bound
+    key = (origin, _version(origin), start, end, months[0], months[-1])
+
+    def count() -> pd.DataFrame:
+        events = imported.filter_events(load(origin), None, start, end)
+        return imported.monthly_counts(events, transforms.month_range(months[0], months[-1]))
+
+    return cache.LAYER_MONTHS.get_or_compute(key, count)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from schemas import REGISTRY, SHARED_SCOPES
+
 # Event types after which a base is no longer held, and those that mean it is (again).
 LEFT_EVENTS = {"handed_over", "vacated"}
 HELD_EVENTS = {
@@ -23,13 +25,99 @@ KIND_ORDER = {"official": 0, "reported": 1, "planned": 2}
 MAX_CARRY_DAYS = 550
 
 
+def in_countries(values: pd.Series, countries: Iterable[str]) -> pd.Series:
+    """True where a country cell concerns one of ``countries``: it names one of them, or a
+    shared scope (such as "Iraq and Syria", see ``schemas.SHARED_SCOPES``) that covers one."""
+    wanted = set(countries)
+    shared = [scope for scope, covered in SHARED_SCOPES.items() if wanted & set(covered)]
+    return values.isin([*wanted, *shared]).astype(bool)
+
+
 def filter_countries(
     df: pd.DataFrame, countries: Iterable[str] | None, column: str = "country"
 ) -> pd.DataFrame:
-    """Keep rows whose ``column`` is one of ``countries`` (all rows when None)."""
+    """Keep rows whose ``column`` concerns one of ``countries`` (all rows when None)."""
     if countries is None:
         return df
-    return df[df[column].isin(list(countries))]
+    return df[in_countries(df[column], countries)]
+
+
+def filter_table(
+    dataset,
+    table: str,
+    countries: list[str] | None = None,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    search: str | None = None,
+) -> pd.DataFrame:
+    """One table restricted to countries, a date range and a free-text search: the rows every
+    page shows and every download holds.
+
+    A table's country and date columns come from its spec. A table without a country column
+    takes the country of the row a foreign key points to (base events: their base's); a table
+    with neither country nor date follows the filtered rows that refer to it (sources: those
+    cited; nations: those with contributions in view).
+    """
+    spec = REGISTRY[table]
+    frame = dataset.table(table)
+    if spec.country_column is None and spec.date_column is None:
+        if countries is not None or start is not None or end is not None:
+            frame = frame[
+                frame[_key_of(table)].isin(_referenced(dataset, table, countries, start, end))
+            ]
+    else:
+        if countries is not None:
+            frame = frame[_country_mask(dataset, table, frame, countries)]
+        if spec.date_column is not None:
+            frame = filter_dates(frame, start, end, spec.date_column)
+    if search:
+        frame = search_rows(frame, search)
+    return frame.reset_index(drop=True)
+
+
+def _key_of(table: str) -> str:
+    """The single column other tables refer to ``table`` by."""
+    return REGISTRY[table].primary_key[0]
+
+
+def _referenced(dataset, table: str, countries, start, end) -> set:
+    """Keys of ``table`` that the filtered rows of other tables refer to."""
+    keys: set = set()
+    for other, spec in REGISTRY.items():
+        for column, (target, _) in spec.foreign_keys.items():
+            if target == table and other != table:
+                rows = filter_table(dataset, other, countries, start, end)
+                keys |= set(rows[column].dropna())
+    return keys
+
+
+def _country_mask(dataset, table: str, frame: pd.DataFrame, countries: list[str]) -> pd.Series:
+    """Rows of ``frame`` about ``countries``: by its own country column, else through the first
+    foreign key whose table has one (all rows when neither exists)."""
+    spec = REGISTRY[table]
+    if spec.country_column is not None:
+        return in_countries(frame[spec.country_column], countries)
+    for column, (target, target_column) in spec.foreign_keys.items():
+        target_spec = REGISTRY[target]
+        if target_spec.country_column is not None and target != table:
+            targets = dataset.table(target)
+            keep = targets.loc[in_countries(targets[target_spec.country_column], countries)]
+            return frame[column].isin(set(keep[target_column]))
+    return pd.Series(True, index=frame.index)
+
+
+def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any text cell contains ``text`` (case-insensitive)."""
+    needle = text.strip().lower()
+    if not needle:
+        return frame
+    mask = pd.Series(False, index=frame.index)
+    for column in frame.columns:
+        if frame[column].dtype == object or str(frame[column].dtype) in ("str", "string"):
+            mask |= (
+                frame[column].fillna("").astype(str).str.lower().str.contains(needle, regex=False)
+            )
+    return frame[mask]
 
 
 def filter_dates(
@@ -154,14 +242,12 @@ def incidents_in_last_months(
 
 
 def latest_date(dataset) -> pd.Timestamp:
-    """The newest date of anything that actually happened in the data: 'today' for every view."""
+    """The newest date of anything that actually happened in the data: 'today' for every view
+    (plans, which may lie in the future, do not count)."""
     candidates = [
-        dataset.troop_levels.loc[dataset.troop_levels["kind"] != "planned", "as_of"].max(),
-        dataset.base_events.loc[dataset.base_events["kind"] == "actual", "date"].max(),
-        dataset.incidents["date"].max(),
-        dataset.attack_counts["period_end"].max(),
-        dataset.milestones.loc[dataset.milestones["status"] == "actual", "date"].max(),
-        dataset.contributions["as_of"].max(),
+        dataset.table(name).loc[spec.actual_rows(dataset.table(name)), spec.date_column].max()
+        for name, spec in REGISTRY.items()
+        if spec.actual_rows is not None and spec.date_column is not None
     ]
     return max(pd.Timestamp(c) for c in candidates if not pd.isna(c))
 
@@ -299,16 +385,9 @@ def nations_by_mission_year(contributions: pd.DataFrame) -> pd.DataFrame:
 def source_citations(dataset) -> pd.DataFrame:
     """Every source with the number of rows citing it, per table and in total."""
     counts = pd.DataFrame(index=dataset.sources["source_id"])
-    for table in (
-        "troop_levels",
-        "bases",
-        "base_events",
-        "contributions",
-        "incidents",
-        "attack_counts",
-        "milestones",
-    ):
-        counts[table] = dataset.table(table)["source_id"].value_counts()
+    for table, spec in REGISTRY.items():
+        if spec.cites_sources:
+            counts[table] = dataset.table(table)["source_id"].value_counts()
     counts = counts.fillna(0).astype(int)
     out = dataset.sources.merge(
         counts.sum(axis=1).rename("rows_citing"), left_on="source_id", right_index=True

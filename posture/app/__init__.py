@@ -1,0 +1,44 @@
+"""The Streamlit layer: pages call ``app.page_setup()`` and draw with the helpers named here.
+
+Modules: ``navigation`` (the page list), ``loading`` (dataset, error panel, shared filters,
+cached views), ``url_state`` (widgets kept in the address bar), ``display`` (figures, tables,
+downloads), ``cache`` (every cache, with its bounds), ``layer_view`` (imported layers),
+``serve``/``asgi`` (the server).
+"""
+
+from posture.app.display import (
+    lazy_tabs,
+    link_column,
+    metric_row,
+    plotly,
+    plotly_pair,
+    show_table,
+)
+from posture.app.loading import PageContext, page_setup
+from posture.app.url_state import (
+    FIRST_DATE,
+    bound,
+    date_in,
+    multiselect,
+    one_of,
+    search_box,
+    some_of,
+)
+
+__all__ = [
+    "FIRST_DATE",
+    "PageContext",
+    "bound",
+    "date_in",
+    "lazy_tabs",
+    "link_column",
+    "metric_row",
+    "multiselect",
+    "one_of",
+    "page_setup",
+    "plotly",
+    "plotly_pair",
+    "search_box",
+    "show_table",
+    "some_of",
+]

@@ -1,0 +1,105 @@
+"""How pages draw: figures, tables with their downloads, rows of headline figures and tabs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
+import streamlit as st
+
+from posture.analysis import charts
+from posture.app import cache
+from posture.data import export
+
+
+def metric_row() -> Any:
+    """A row of headline figures side by side: one horizontal container (``st.columns`` sends
+    one more element per figure on every rerun)."""
+    return st.container(horizontal=True, gap="medium")
+
+
+def lazy_tabs(labels: list[str], key: str) -> Any:
+    """Tabs whose choice is kept in the URL as ``?key=``; only the open one reports ``.open``,
+    so a page computes and draws just that tab's content (a tab switch reruns the page)."""
+    return st.tabs(labels, key=key, bind="query-params", default=labels[0])
+
+
+def plotly(figure: go.Figure, key: str) -> None:
+    """Draw a figure with the offline map outlines and plotly's own PNG export."""
+    st.plotly_chart(figure, key=key, config=charts.PLOTLY_CONFIG, width="stretch")
+
+
+def plotly_pair(left: tuple[go.Figure, str], right: tuple[go.Figure, str]) -> None:
+    """Two figures side by side, each given as (figure, key)."""
+    for column, (figure, key) in zip(st.columns(2), (left, right), strict=True):
+        with column:
+            plotly(figure, key)
+
+
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as shown on screen: dates as YYYY-MM-DD and empty cells as 'unknown'.
+
+    Only the display changes (numeric columns with gaps become text); downloads keep empty
+    cells empty and numbers as numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d").fillna("unknown")
+        elif pd.api.types.is_numeric_dtype(values) and values.isna().any():
+            shown = values.map(lambda v: "unknown" if pd.isna(v) else f"{v:,.4g}")
+            if pd.api.types.is_integer_dtype(values):
+                shown = values.map(lambda v: "unknown" if pd.isna(v) else f"{int(v):,}")
+            out[column] = shown.astype("str")
+        elif values.dtype == object or str(values.dtype) in ("str", "string"):
+            out[column] = values.fillna("")
+    return out
+
+
+def _shown(frame: pd.DataFrame) -> pa.Table:
+    """``display(frame)`` as an Arrow table, remembered for the same frame object (views are
+    cached objects; Streamlit would otherwise convert the frame to Arrow on every rerun)."""
+    hit = cache.SHOWN_TABLES.get(id(frame))
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    shown = pa.Table.from_pandas(display(frame), preserve_index=False)
+    cache.SHOWN_TABLES.put(id(frame), (frame, shown), size=int(shown.nbytes))
+    return shown
+
+
+def show_table(
+    frame: pd.DataFrame,
+    key: str,
+    file_name: str,
+    column_config: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A table and a download button for exactly its rows and columns (formula-safe CSV).
+
+    The CSV is built when the button is clicked, not on every rerun.
+    """
+    st.dataframe(
+        _shown(frame),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        **kwargs,
+    )
+    st.download_button(
+        f"Download these {len(frame):,} rows (CSV)",
+        data=lambda: export.csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def link_column(label: str = "Source") -> Any:
+    """A column of source links (only http and https URLs pass validation)."""
+    return st.column_config.LinkColumn(label, display_text="open", width="small")

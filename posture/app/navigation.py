@@ -1,0 +1,98 @@
+"""The dashboard's pages (one list that the entry script and every test use) and navigation."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES_DIR = ROOT / "pages"
+STATIC = ROOT / "static"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file under pages/, its title and its Material icon."""
+
+    file: str
+    title: str
+    icon: str
+
+    @property
+    def name(self) -> str:
+        """The page's short name (its file name without .py), as in its widget keys."""
+        return self.file.removesuffix(".py")
+
+    @property
+    def path(self) -> Path:
+        """The page script."""
+        return PAGES_DIR / self.file
+
+
+# Every page in navigation order; the first is the default.
+PAGES = [
+    PageSpec("overview.py", "Overview", "dashboard"),
+    PageSpec("troops.py", "Troops", "groups"),
+    PageSpec("bases.py", "Bases", "map"),
+    PageSpec("nations.py", "Nations", "flag"),
+    PageSpec("incidents.py", "Incidents", "crisis_alert"),
+    PageSpec("compare.py", "Iraq vs Syria", "compare"),
+    PageSpec("plans.py", "Plans vs reality", "checklist"),
+    PageSpec("data.py", "Data", "table_view"),
+    PageSpec("sources.py", "Sources & method", "menu_book"),
+]
+
+# The icon as a data URL: given a file, Streamlit would read and register it on every run.
+FAVICON = (
+    "data:image/png;base64," + base64.b64encode((STATIC / "favicon.png").read_bytes()).decode()
+)
+# Set while the entry script runs a page, so a page can tell it was reached through
+# st.navigation (see ensure_navigation).
+_RUN = threading.local()
+
+
+def configure_page() -> None:
+    """Title, icon and wide layout of every page (the entry script calls this first)."""
+    st.set_page_config(page_title="Coalition Posture Dashboard", page_icon=FAVICON, layout="wide")
+
+
+def page_list(default: bool = True) -> list[st.Page]:
+    """``st.Page`` objects for every page; the first is the default unless ``default`` is
+    False (the benchmarks put a trivial page first)."""
+    return [
+        st.Page(
+            str(page.path),
+            title=page.title,
+            icon=f":material/{page.icon}:",
+            default=default and i == 0,
+        )
+        for i, page in enumerate(PAGES)
+    ]
+
+
+def run(pages: list[st.Page]) -> None:
+    """Run the page the URL names through ``st.navigation`` (what dashboard.py does)."""
+    page = st.navigation(pages)
+    _RUN.navigated = True
+    try:
+        page.run()
+    finally:
+        _RUN.navigated = False
+
+
+def ensure_navigation() -> None:
+    """Rerun through the entry script when Streamlit ran a page file on its own.
+
+    Until some session of a fresh server has run the entry script, Streamlit treats a
+    ``pages/`` folder as an old-style multipage app and runs a page opened by its URL (a copied
+    link) as a standalone script. Declaring the navigation (``st.navigation``) ends that mode
+    for the server, and the rerun lands on the same page through dashboard.py.
+    """
+    if not getattr(_RUN, "navigated", False):
+        configure_page()
+        st.navigation(page_list(), position="hidden")
+        st.rerun()

@@ -1,0 +1,1 @@
+"""Users' own ACLED and UCDP exports as local layers (never part of the shipped dataset)."""
