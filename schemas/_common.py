@@ -15,6 +15,15 @@ INCIDENT_COUNTRIES = ["Iraq", "Syria", "Jordan"]
 COUNT_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Iraq, Syria and Jordan"]
 MILESTONE_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Jordan", "Region"]
 QUALIFIERS = ["about", "exact", "at_least", "at_most", "fewer_than", "more_than", "range"]
+QUALIFIER_LABELS = {
+    "about": "about",
+    "exact": "exact",
+    "at_least": "at least",
+    "at_most": "up to",
+    "fewer_than": "fewer than",
+    "more_than": "more than",
+    "range": "range",
+}
 
 # Generous boxes around each country's territory; a point outside its box is a typo or a swap.
 COUNTRY_BOUNDS = {

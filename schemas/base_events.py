@@ -30,7 +30,11 @@ EVENTS = [
 EVENT_KINDS = ["actual", "planned"]
 
 PRIMARY_KEY = ["base_id", "date", "event", "kind", "source_id"]
-FOREIGN_KEYS = {"base_id": ("bases", "base_id"), "source_id": ("sources", "source_id")}
+FOREIGN_KEYS = {
+    "base_id": ("bases", "base_id"),
+    "source_id": ("sources", "source_id"),
+    "contradicted_by": ("sources", "source_id"),
+}
 
 
 class BaseEventSchema(CleanText):
@@ -46,6 +50,12 @@ class BaseEventSchema(CleanText):
     kind: Series[str] = enum_field(EVENT_KINDS, "actual (reported as done) or planned.")
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
+    contradicted_by: Series[str] = pa.Field(
+        nullable=True,
+        description="source_id of a later source that contradicts this reported event (for "
+        "example forces reported still there after a reported departure); a contradicted event "
+        "stays listed but no status or verdict rests on it. Empty otherwise.",
+    )
     note: Series[str] = note_field()
 
     @pa.check("date", name="real_date")

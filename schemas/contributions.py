@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._common import (
+    QUALIFIER_LABELS,
     QUALIFIERS,
     CleanText,
     count_field,
@@ -18,12 +19,13 @@ from schemas._common import (
     real_date,
     source_field,
 )
-from schemas._table import TableSpec, every_row
+from schemas._table import TableSpec
 
 DEPLOYED_TO = ["Iraq", "Syria", "Kuwait", "Jordan"]
 MISSIONS = ["OIR", "NMI", "bilateral"]
+CONTRIBUTION_KINDS = ["actual", "planned", "cap"]
 
-PRIMARY_KEY = ["iso3", "deployed_to", "mission", "as_of", "source_id", "role"]
+PRIMARY_KEY = ["iso3", "deployed_to", "mission", "as_of", "kind", "source_id", "role"]
 FOREIGN_KEYS = {"iso3": ("nations", "iso3"), "source_id": ("sources", "source_id")}
 
 
@@ -43,6 +45,11 @@ class ContributionSchema(CleanText):
     high: Series[pd.Int64Dtype] = count_field("Upper end of a personnel range; empty if none.")
     qualifier: Series[str] = enum_field(
         QUALIFIERS, "How the source qualifies the figure; empty without a figure.", nullable=True
+    )
+    kind: Series[str] = enum_field(
+        CONTRIBUTION_KINDS,
+        "actual (reported as there or done), planned (announced or pledged, not yet there) or "
+        "cap (an authorised maximum, such as a parliamentary mandate ceiling).",
     )
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
@@ -77,10 +84,15 @@ TABLE = TableSpec(
     foreign_keys=FOREIGN_KEYS,
     country_column="deployed_to",
     date_column="as_of",
-    actual_rows=every_row,
+    actual_rows=lambda frame: frame["kind"] == "actual",
     check_columns={
         "low_le_best_le_high": ("low", "best", "high"),
         "qualifier_with_figure": ("qualifier", "low", "best", "high"),
+    },
+    labels={
+        "kind": {"actual": "actual", "planned": "planned", "cap": "authorised maximum"},
+        "mission": {"OIR": "OIR", "NMI": "NATO Mission Iraq", "bilateral": "bilateral"},
+        "qualifier": QUALIFIER_LABELS,
     },
     order=5,
 )

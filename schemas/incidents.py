@@ -42,6 +42,7 @@ FOREIGN_KEYS = {
     "base_id": ("bases", "base_id"),
     "source_id": ("sources", "source_id"),
     "variant_of": ("incidents", "incident_id"),
+    "revises": ("incidents", "incident_id"),
 }
 
 
@@ -101,6 +102,12 @@ class IncidentSchema(CleanText):
         nullable=True,
         description="incident_id of the first report of the same attack when this row is "
         "another report of it; empty otherwise. Counts use first reports only.",
+    )
+    revises: Series[str] = pa.Field(
+        nullable=True,
+        description="incident_id of an earlier report of the same attack whose casualty toll "
+        "this later report updates; counts use the latest toll, and the earlier one stays "
+        "listed. Empty otherwise.",
     )
     note: Series[str] = note_field()
 

@@ -9,7 +9,18 @@ from pandera.typing import Series
 from schemas._common import SLUG_PATTERN, CleanText, date_field, real_date
 from schemas._table import TableSpec
 
-SOURCE_KINDS = ["official", "wire", "press", "think_tank", "claimant", "reference"]
+# Source classes; see the README's "How to read the figures".
+SOURCE_KINDS = [
+    "official",
+    "wire",
+    "press",
+    "monitor",
+    "think_tank",
+    "state_media",
+    "partisan",
+    "claimant",
+    "reference",
+]
 
 PRIMARY_KEY = ["source_id"]
 FOREIGN_KEYS: dict[str, tuple[str, str]] = {}
@@ -24,7 +35,8 @@ class SourceSchema(CleanText):
         description="Unique slug naming the source, e.g. reuters-20240927-us-iraq-coalition-end.",
     )
     publisher: Series[str] = pa.Field(
-        description="Who published it; a repost of wire copy names the wire (Reuters via X)."
+        description="Who wrote it: the original outlet, also when the page read is a copy of it "
+        "on another site (that site is in via)."
     )
     title: Series[str] = pa.Field(
         description="Title of the page; a bracketed description where the page shows none."
@@ -39,7 +51,24 @@ class SourceSchema(CleanText):
     accessed: Series[str] = date_field("Date the page was read (YYYY-MM-DD).")
     kind: Series[str] = pa.Field(
         isin=SOURCE_KINDS,
-        description="official, wire, press, think_tank, claimant (armed group) or reference.",
+        description="Source class of the publisher: official (a government, armed force, "
+        "parliament or international organisation speaking for itself), wire (AP, Reuters, AFP "
+        "and similar agencies), press (independent outlets), monitor (systematic trackers such "
+        "as SOHR or Crisis Group), think_tank, state_media (outlets a state party to the "
+        "conflict or a partner of one controls; state says which), partisan (advocacy, "
+        "militia-aligned or openly partisan outlets and blogs), claimant (an armed group "
+        "speaking for itself) or reference (encyclopedias, maps).",
+    )
+    state: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z]{3}$",
+        description="For state_media: ISO 3166-1 alpha-3 code of the state that controls the "
+        "outlet; empty otherwise.",
+    )
+    via: Series[str] = pa.Field(
+        nullable=True,
+        description="The site the page was read on when it is a copy of the publisher's work "
+        "(a repost or syndication); empty when read on the publisher's own site.",
     )
 
     @pa.check("published", "accessed", name="real_date")
@@ -51,6 +80,10 @@ class SourceSchema(CleanText):
         published = pd.to_datetime(df["published"], format="%Y-%m-%d", errors="coerce")
         accessed = pd.to_datetime(df["accessed"], format="%Y-%m-%d", errors="coerce")
         return ~(published > accessed).fillna(False).astype(bool)
+
+    @pa.dataframe_check(name="state_with_state_media")
+    def _state(cls, df: pd.DataFrame) -> Series[bool]:
+        return ((df["kind"] == "state_media") == df["state"].notna()).astype(bool)
 
     class Config:
         name = "sources"
@@ -67,6 +100,20 @@ TABLE = TableSpec(
     foreign_keys=FOREIGN_KEYS,
     check_columns={
         "published_not_after_accessed": ("published", "accessed"),
+        "state_with_state_media": ("kind", "state"),
+    },
+    labels={
+        "kind": {
+            "official": "official",
+            "wire": "wire agency",
+            "press": "press",
+            "monitor": "monitor",
+            "think_tank": "think tank",
+            "state_media": "state media",
+            "partisan": "partisan outlet",
+            "claimant": "armed group (claimant)",
+            "reference": "reference work",
+        }
     },
     order=0,
 )

@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._common import (
+    QUALIFIER_LABELS,
     QUALIFIERS,
     TROOP_COUNTRIES,
     CleanText,
@@ -24,8 +25,11 @@ from schemas._table import TableSpec
 
 FORCES = ["us", "partners", "all"]
 LEVEL_KINDS = ["official", "reported", "planned"]
+# How a figure was counted. Values of different bases are never joined into one line.
+BASES = ["fml", "count", "estimate", "target"]
+SCOPES = ["country", "part"]
 
-PRIMARY_KEY = ["country", "force", "as_of", "kind", "source_id", "best"]
+PRIMARY_KEY = ["country", "force", "as_of", "kind", "basis", "scope", "source_id", "best"]
 FOREIGN_KEYS = {"source_id": ("sources", "source_id")}
 
 
@@ -57,6 +61,18 @@ class TroopLevelSchema(CleanText):
         LEVEL_KINDS,
         "official (on-record government figure), reported (press, unnamed officials) or planned.",
     )
+    basis: Series[str] = enum_field(
+        BASES,
+        "How the figure was counted: fml (force management level or another authorised "
+        "ceiling: how many may be there), count (a headcount of personnel actually there, such "
+        "as Defense Manpower Data Center data), estimate (a figure that does not say how it was "
+        "counted) or target (a planned level; every planned row and only those).",
+    )
+    scope: Series[str] = enum_field(
+        SCOPES,
+        "country (all of that force in the country) or part (only a region, site, unit or "
+        "role; the note says which).",
+    )
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
     note: Series[str] = note_field()
@@ -68,6 +84,10 @@ class TroopLevelSchema(CleanText):
     @pa.dataframe_check(name="low_le_best_le_high")
     def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
         return range_ordered(df)
+
+    @pa.dataframe_check(name="target_basis_for_plans")
+    def _target(cls, df: pd.DataFrame) -> Series[bool]:
+        return ((df["kind"] == "planned") == (df["basis"] == "target")).astype(bool)
 
     @pa.dataframe_check(name="best_given_unless_range")
     def _best(cls, df: pd.DataFrame) -> Series[bool]:
@@ -93,6 +113,18 @@ TABLE = TableSpec(
     check_columns={
         "low_le_best_le_high": ("low", "best", "high"),
         "best_given_unless_range": ("qualifier", "low", "best", "high"),
+        "target_basis_for_plans": ("kind", "basis"),
+    },
+    labels={
+        "force": {"us": "US", "partners": "partners (non-US)", "all": "whole coalition"},
+        "basis": {
+            "fml": "authorised level (FML)",
+            "count": "headcount",
+            "estimate": "estimate",
+            "target": "planned target",
+        },
+        "scope": {"country": "whole country", "part": "part only"},
+        "qualifier": QUALIFIER_LABELS,
     },
     order=1,
 )

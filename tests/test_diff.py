@@ -28,7 +28,16 @@ def test_added_removed_changed(tmp_path):
     assert [r["source_id"] for r in diffs["sources"].added] == ["fixture-new"]
     assert [r["base_id"] for r in diffs["base_events"].removed] == ["base-b"]
     [(key, changes)] = diffs["troop_levels"].changed
-    assert key == ("Iraq", "us", "2024-09-27", "official", "fixture-official", "2500")
+    assert key == (
+        "Iraq",
+        "us",
+        "2024-09-27",
+        "official",
+        "estimate",
+        "country",
+        "fixture-official",
+        "2500",
+    )
     assert changes == [("quote", "about 2500 troops in Iraq", "about 2,500 US troops in Iraq")]
     assert diffs["bases"].empty
 

@@ -51,8 +51,9 @@ def unused_sources(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]])
         return []
     cited: set[str] = set()
     for table, frame in frames.items():
-        if REGISTRY[table].cites_sources:
-            cited |= set(frame["source_id"].dropna())
+        for column, target in REGISTRY[table].foreign_keys.items():
+            if target == ("sources", "source_id"):
+                cited |= set(frame[column].dropna())
     sources = frames["sources"]
     return [
         Failure(
