@@ -12,7 +12,13 @@ QUOTE_MAX = 300
 TROOP_COUNTRIES = ["Iraq", "Syria"]
 BASE_COUNTRIES = ["Iraq", "Syria", "Jordan", "Kuwait"]
 INCIDENT_COUNTRIES = ["Iraq", "Syria", "Jordan"]
-COUNT_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Iraq, Syria and Jordan"]
+COUNT_COUNTRIES = [
+    "Iraq",
+    "Syria",
+    "Iraq and Syria",
+    "Iraq, Syria and Jordan",
+    "Iraq and the region",
+]
 MILESTONE_COUNTRIES = ["Iraq", "Syria", "Iraq and Syria", "Jordan", "Region"]
 QUALIFIERS = ["about", "exact", "at_least", "at_most", "fewer_than", "more_than", "range"]
 QUALIFIER_LABELS = {

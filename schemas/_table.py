@@ -14,6 +14,9 @@ import pandera.pandas as pa
 SHARED_SCOPES: dict[str, tuple[str, ...]] = {
     "Iraq and Syria": ("Iraq", "Syria"),
     "Iraq, Syria and Jordan": ("Iraq", "Syria", "Jordan"),
+    # Claims of attacks "on bases in Iraq and across the region": of the countries shown here,
+    # only Iraq is named.
+    "Iraq and the region": ("Iraq",),
 }
 
 

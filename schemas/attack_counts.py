@@ -8,6 +8,8 @@ from pandera.typing import Series
 
 from schemas._common import (
     COUNT_COUNTRIES,
+    QUALIFIER_LABELS,
+    QUALIFIERS,
     CleanText,
     date_field,
     enum_field,
@@ -36,6 +38,11 @@ class AttackCountSchema(CleanText):
     period_end: Series[str] = date_field("Last day the count covers (YYYY-MM-DD).")
     country: Series[str] = enum_field(COUNT_COUNTRIES, "Where the counted attacks happened.")
     attacks: Series[int] = pa.Field(ge=0, description="Number of attacks counted.")
+    qualifier: Series[str] = enum_field(
+        QUALIFIERS,
+        "How the source qualifies the number: about, exact, at_least, at_most, fewer_than or "
+        "more_than ('over 160' is more_than 160).",
+    )
     counted_by: Series[str] = enum_field(
         COUNTERS, "official (US government), claimant (armed group), monitor or press."
     )
@@ -69,6 +76,7 @@ TABLE = TableSpec(
     country_column="country",
     date_column="period_end",
     actual_rows=every_row,
+    labels={"qualifier": QUALIFIER_LABELS},
     check_columns={
         "period_start_not_after_end": ("period_start", "period_end"),
     },

@@ -28,6 +28,11 @@ EVENTS = [
     "reoccupied",
 ]
 EVENT_KINDS = ["actual", "planned"]
+# What each event says about presence: after a departure the site is not held; a re-entry
+# (a new start or a return) must come before any later report of presence.
+LEFT_EVENTS = frozenset({"handed_over", "vacated"})
+REENTRY_EVENTS = frozenset({"established", "reoccupied"})
+HELD_EVENTS = frozenset(set(EVENTS) - LEFT_EVENTS)
 
 PRIMARY_KEY = ["base_id", "date", "event", "kind", "source_id"]
 FOREIGN_KEYS = {

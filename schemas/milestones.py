@@ -25,6 +25,7 @@ PRIMARY_KEY = ["milestone_id"]
 FOREIGN_KEYS = {
     "source_id": ("sources", "source_id"),
     "fulfils": ("milestones", "milestone_id"),
+    "contradicted_by": ("sources", "source_id"),
 }
 
 
@@ -49,6 +50,11 @@ class MilestoneSchema(CleanText):
     )
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
+    contradicted_by: Series[str] = pa.Field(
+        nullable=True,
+        description="source_id of a later source that contradicts this actual milestone; it "
+        "stays listed but no verdict rests on it. Empty otherwise.",
+    )
     note: Series[str] = note_field()
 
     @pa.check("date", name="real_date")

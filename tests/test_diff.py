@@ -60,3 +60,39 @@ def test_cli_prints_report(tmp_path, capsys):
     assert "nations: 0 added, 0 removed, 1 changed" in out
     assert "  ~ GBR: name: 'United Kingdom' -> 'Britain'" in out
     assert main(["diff", str(VALID), str(tmp_path / "missing")]) == 2
+
+
+def test_a_merged_site_is_reported_as_a_merge_and_its_events_as_moved(tmp_path):
+    """A curator merges base-b into base-a: the diff says base-b was merged into base-a and its
+    events moved, instead of listing them as removed and added."""
+    new = copy_data(tmp_path / "new")
+    bases = [r for r in read_rows(new / "bases.csv") if r["base_id"] != "base-b"]
+    write_rows(new / "bases.csv", bases)
+    for name in ("base_events", "incidents"):
+        rows = read_rows(new / f"{name}.csv")
+        for row in rows:
+            if row["base_id"] == "base-b":
+                row["base_id"] = "base-a"
+        write_rows(new / f"{name}.csv", rows)
+    diffs = {d.table: d for d in diff_dirs(VALID, new)}
+    assert diffs["bases"].renamed == {"base-b": "base-a"}
+    assert diffs["bases"].merged == {"base-b"}
+    events = diffs["base_events"]
+    assert not events.added and not events.removed
+    assert [(old[0], moved[0]) for old, moved, _ in events.moved] == [("base-b", "base-a")]
+
+
+def test_cli_reports_a_rename(tmp_path, capsys):
+    """Renaming base-b to base-c everywhere prints one rename line, not a removal."""
+    new = copy_data(tmp_path / "new")
+    for name in ("bases", "base_events", "incidents"):
+        rows = read_rows(new / f"{name}.csv")
+        for row in rows:
+            if row["base_id"] == "base-b":
+                row["base_id"] = "base-c"
+        write_rows(new / f"{name}.csv", rows)
+    assert main(["diff", str(VALID), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "bases: 1 added, 1 removed, 0 changed (1 renamed, 0 merged)" in out
+    assert "> base-b renamed to base-c" in out
+    assert "base_events: 0 added, 0 removed, 0 changed, 1 moved" in out

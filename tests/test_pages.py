@@ -316,8 +316,9 @@ def test_sources_search(monkeypatch, data_copy):
     at.text_input(key="sources_search").set_value("Ministry").run()
     rows = table(at, "sources_table")
     assert rows["publisher"].tolist() == ["Example Ministry"]
-    # 2 troop levels, 1 base, 2 base events, 2 contributions, 1 incident, 1 count, 2 milestones
-    assert rows["rows_citing"].tolist() == [11]
+    # 2 troop levels, 1 base, 2 base events, 2 contributions, 1 incident, 1 count, 2 milestones,
+    # 1 coalition size
+    assert rows["rows_citing"].tolist() == [12]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from posture.analysis.transforms import LEFT_EVENTS, format_level
+from posture.analysis.transforms import format_level
+from schemas.base_events import LEFT_EVENTS
 
 STAY_EVENTS = {"retained", "reoccupied", "presence_reported", "expanded"}
 LEDGER_COLUMNS = [

@@ -7,18 +7,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from schemas import REGISTRY, SHARED_SCOPES
+from schemas.base_events import HELD_EVENTS, LEFT_EVENTS
 
-# Event types after which a base is no longer held, and those that mean it is (again).
-LEFT_EVENTS = {"handed_over", "vacated"}
-HELD_EVENTS = {
-    "established",
-    "presence_reported",
-    "expanded",
-    "reduced",
-    "withdrawal_announced",
-    "retained",
-    "reoccupied",
-}
 KIND_ORDER = {"official": 0, "reported": 1, "planned": 2}
 # A step line carries a level forward to the next report only if that report comes within
 # this many days; a longer silence is drawn as a gap, not as an assumed constant level.

@@ -6,6 +6,7 @@ import pandas as pd
 
 from posture.data.failures import Failure
 from schemas import REGISTRY, TABLES
+from schemas.base_events import HELD_EVENTS, LEFT_EVENTS, REENTRY_EVENTS
 
 
 def _line(lines: dict[str, list[int]], table: str, index: int) -> int | None:
@@ -135,6 +136,98 @@ def bad_self_links(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]])
     return failures
 
 
+def _standing_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Actual events that no later source contradicts, in date order per base."""
+    rows = events[(events["kind"] == "actual") & events["contradicted_by"].isna()]
+    return rows.sort_values(["base_id", "date"], kind="stable")
+
+
+def lifecycle_contradictions(
+    frames: dict[str, pd.DataFrame], lines: dict[str, list[int]]
+) -> list[Failure]:
+    """A site's actual events hold together: no departure and report of presence on the same
+    day, and no report of presence after a departure without a re-entry in between (mark an
+    event that a later source contradicts in contradicted_by)."""
+    if "base_events" not in frames:
+        return []
+    failures = []
+    for base_id, rows in _standing_events(frames["base_events"]).groupby("base_id", sort=False):
+        for date, day in rows.groupby("date", sort=False):
+            left = day[day["event"].isin(LEFT_EVENTS)]
+            present = day[day["event"].isin(HELD_EVENTS - {"reduced", "withdrawal_announced"})]
+            if len(left) and len(present):
+                index = present.index[0]
+                failures.append(
+                    Failure(
+                        "base_events.csv",
+                        _line(lines, "base_events", index),
+                        "event",
+                        "no_departure_and_presence_same_day",
+                        f"{base_id} {_fmt(date)}: {', '.join(sorted(set(day['event'])))}",
+                        "one of them is wrong or describes another site: correct it, or name "
+                        "the source that contradicts it in contradicted_by",
+                    )
+                )
+        gone_since = None
+        for index, row in rows.iterrows():
+            if row["event"] in LEFT_EVENTS:
+                gone_since = gone_since or row["date"]
+            elif row["event"] in REENTRY_EVENTS:
+                gone_since = None
+            elif gone_since is not None and row["date"] > gone_since:
+                failures.append(
+                    Failure(
+                        "base_events.csv",
+                        _line(lines, "base_events", index),
+                        "event",
+                        "reentry_before_presence",
+                        f"{base_id}: {row['event']} on {_fmt(row['date'])} after leaving on "
+                        f"{_fmt(gone_since)}",
+                        "add the sourced return (reoccupied or established) before it, or mark "
+                        "the departure as contradicted",
+                    )
+                )
+    return failures
+
+
+def bad_revisions(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]]) -> list[Failure]:
+    """revises names another report of the same attack (not itself), without loops."""
+    incidents = frames.get("incidents")
+    if incidents is None:
+        return []
+    attack = incidents["variant_of"].fillna(incidents["incident_id"])
+    attack_of = dict(zip(incidents["incident_id"], attack, strict=True))
+    revises = dict(zip(incidents["incident_id"], incidents["revises"], strict=True))
+    failures = []
+    for index in incidents.index[incidents["revises"].notna()]:
+        row = incidents.loc[index]
+        target = row["revises"]
+        problem = None
+        if target == row["incident_id"]:
+            problem = "a report cannot revise itself"
+        elif attack_of.get(target) != attack.loc[index]:
+            problem = "name a report of the same attack (the same first report in variant_of)"
+        else:
+            seen, step = {row["incident_id"]}, target
+            while isinstance(step, str) and step not in seen:
+                seen.add(step)
+                step = revises.get(step)
+            if step == row["incident_id"]:
+                problem = "revisions go round in a loop"
+        if problem:
+            failures.append(
+                Failure(
+                    "incidents.csv",
+                    _line(lines, "incidents", index),
+                    "revises",
+                    "revises_same_attack",
+                    str(target),
+                    problem,
+                )
+            )
+    return failures
+
+
 def cross_table_failures(
     frames: dict[str, pd.DataFrame], lines: dict[str, list[int]]
 ) -> list[Failure]:
@@ -144,4 +237,6 @@ def cross_table_failures(
         *unused_sources(frames, lines),
         *actual_after_newest_source(frames, lines),
         *bad_self_links(frames, lines),
+        *lifecycle_contradictions(frames, lines),
+        *bad_revisions(frames, lines),
     ]
