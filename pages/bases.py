@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from posture import app
-from posture.analysis import text, views
+from posture.analysis import text, transforms, views
 
 TABS = ["Map and status", "Lifecycles and events"]
 
@@ -23,7 +23,8 @@ on = app.bound(
     min_value=app.FIRST_DATE,
     max_value=latest,
     format="YYYY-MM-DD",
-    help="Status from the latest actual event on or before this day; plans do not count.",
+    help="Status from the latest actual event on or before this day that no later source "
+    "contradicts; plans do not count.",
 )
 on = pd.Timestamp(on)
 
@@ -32,49 +33,56 @@ filters = {"country": ctx.country, "start": ctx.start_bound, "end": ctx.end_boun
 view = ctx.view(views.bases, **filters)
 
 # 3. Render
-held = view["held"]
 row = app.metric_row()
-for country, count in held.items():
-    row.metric(f"Held in {country}", int(count), help=f"On {on:%d %b %Y}")
-if held.empty:
-    st.info(f"No base is recorded as held on {on:%d %b %Y}.")
+for country, counts in view.counts.iterrows():
+    row.metric(
+        f"Held in {country}",
+        int(counts["held"]),
+        delta=f"{int(counts['unconfirmed'])} unconfirmed" if counts["unconfirmed"] else None,
+        delta_color="off",
+        help=f"On {on:%d %b %Y}: sites whose latest report says forces are there and is at most "
+        f"{transforms.FRESH_DAYS} days old. Unconfirmed: last reported held more than "
+        f"{transforms.FRESH_DAYS} days before.",
+    )
+if not view.held:
+    st.info(f"No site is reported held in the 12 months up to {on:%d %b %Y}.")
 
 on_map, lifecycles = app.lazy_tabs(TABS, "bases_tab")
 if on_map.open:
     with on_map:
-        app.plotly(view["map"], "bases_map")
-        unmapped = view["unmapped"]
+        app.plotly(view.map, "bases_map")
         st.caption(
-            "Filled markers: coordinates of the site itself; open markers: coordinates of the "
-            "nearby place a source names. Grey: handed over or vacated by that day. "
+            "Green: held (a report in the 12 months before the date); orange: unconfirmed (the "
+            "last report of forces there is older); grey: handed over or vacated; pink: no "
+            "report yet. Filled markers: coordinates of the site itself; open markers: those of "
+            "a nearby place a source names. "
             + (
                 "Not on the map (no source read gives coordinates): "
-                f"{text.escape_markdown(', '.join(unmapped))}."
-                if unmapped
+                f"{text.escape_markdown(', '.join(view.unmapped))}."
+                if view.unmapped
                 else ""
             )
         )
-
         st.subheader(f"Status of every site on {on:%d %B %Y}")
         app.show_table(
-            view["status_table"],
+            view.status_table,
             "bases_status",
             f"bases_status_{on:%Y-%m-%d}.csv",
-            column_config={"event_url": app.link_column()},
+            column_config={"url": app.link_column()},
         )
 if lifecycles.open:
     lives = ctx.view(views.base_lifecycles, **filters)
     with lifecycles:
-        app.plotly(lives["lifecycle"], "bases_lifecycle")
+        app.plotly(lives.lifecycle, "bases_lifecycle")
         st.caption(
-            "Bars run from a site's first to its last actual event; a bar ending without a "
-            "handover or vacating marker means 'last reported there', not 'left'. Hollow markers "
-            "are plans. The orange line is the posture date."
+            "Bars run from a site's first to its last actual event that no later source "
+            "contradicts; a bar ending without a handover or vacating marker means 'last "
+            "reported there', not 'left'. Hollow markers are plans; events a later source "
+            "contradicts are listed below with that source. The orange line is the posture date."
         )
-
         st.subheader("Every event")
         app.show_table(
-            lives["events_table"],
+            lives.events_table,
             "bases_events",
             "base_events_filtered.csv",
             column_config={"url": app.link_column()},

@@ -1,4 +1,4 @@
-"""Iraq vs Syria: troops, bases held, attacks and attacks per 1,000 troops on one time axis."""
+"""Iraq vs Syria: troops, sites held, recorded attacks and attacks per 1,000 troops on one axis."""
 
 import streamlit as st
 
@@ -7,18 +7,16 @@ from posture.analysis import transforms, views
 from posture.app import layer_view
 from posture.imports import layers
 
-COUNTRIES = ["Iraq", "Syria"]
-
 # 1. Inputs
 ctx = app.page_setup()
 st.title("Iraq vs Syria")
 st.caption(
-    "Both countries side by side whatever the country filter says. Troop levels carry the "
-    "latest report forward for at most "
-    f"{transforms.MAX_CARRY_DAYS} days; months without a known level are gaps, and so are "
-    "their rates. Shading carries the low–high troop range through to the rate."
+    "Both countries side by side whatever the country filter says. Troops are US troops present "
+    "(the latest headcount or estimate for the whole country, never a cap), carried forward for "
+    f"at most {transforms.MAX_CARRY_DAYS} days; months without a known level are gaps. Sites "
+    "held need a report in the previous 12 months. Attacks are those recorded in this dataset, "
+    "not a complete count."
 )
-
 layer = layer_view.choose("compare_layer")
 
 # 2. Process
@@ -40,8 +38,13 @@ view = ctx.view(
 # 3. Render
 if layer != layer_view.CURATED:
     st.info(layers.LICENCE[layer], icon=":material/info:")
-app.plotly(view["figure"], "compare_chart")
-if view["jordan"]:
-    st.caption(f"Not shown: {view['jordan']:,} {what.lower()} in Jordan in this period.")
+app.plotly(view.figure, "compare_chart")
+st.caption(
+    f"Rates per 1,000 troops are left out for months with fewer than {view.floor} US troops or "
+    f"no known level ({view.hidden_rates} country-months in this range; column rate_note says "
+    "which): a few attacks on a few dozen troops would give a huge, meaningless rate."
+)
+if view.jordan:
+    st.caption(f"Not shown: {view.jordan:,} {what.lower()} in Jordan in this period.")
 st.subheader("Monthly values")
-app.show_table(view["table"], "compare_table", "iraq_vs_syria_monthly.csv")
+app.show_table(view.table, "compare_table", "iraq_vs_syria_monthly.csv")

@@ -36,12 +36,12 @@ view = ctx.view(
     end=ctx.end_bound,
     search=search,
 )
-rows = view["rows"]
+rows = view.rows
 link = "?" + urlencode(st.query_params.to_dict(), doseq=True) if st.query_params else ""
 
 # 3. Render
 st.caption(
-    f"{len(rows):,} of {view['total']:,} rows of `{table_name}.csv` match the "
+    f"{len(rows):,} of {view.total:,} rows of `{table_name}.csv` match the "
     "country, date and search filters. The download holds exactly these rows, the same bytes as "
     f"`python -m posture export {table_name}` with the same filters."
 )
@@ -61,7 +61,7 @@ st.download_button(
 st.subheader("Data dictionary")
 st.caption("Generated from the schemas that check the data.")
 app.show_table(
-    view["dictionary"],
+    view.dictionary,
     "data_dictionary",
     f"{table_name}_dictionary.csv",
 )

@@ -1,19 +1,21 @@
-"""Plans vs reality: every announced plan matched with what was later reported."""
+"""Plans vs reality: every announced plan judged by the rule for its type, with both sources."""
 
 import streamlit as st
 
 from posture import app
 from posture.analysis import views
-
-OUTCOMES = ["met", "missed", "reversed", "pending", "no report since"]
+from posture.analysis.plans import OUTCOMES
 
 # 1. Inputs
 ctx = app.page_setup()
 st.title("Plans vs reality")
 st.caption(
-    "Every planned troop level, base event and milestone, matched with the first later report: "
-    "met (days early or late against the deadline), missed, reversed (forces stayed or came "
-    "back), pending (deadline after the newest data) or no report since. Both sources are given."
+    "Every planned troop level, base event and milestone, judged by the rule for its kind on "
+    "evidence of the same measure: a troop level by reports of troops present in the whole "
+    "country (not caps or partial counts); leaving a site by a reported departure (reversed if "
+    "forces are reported there again); keeping a site only once it is reported held after the "
+    "deadline; an expansion only by a reported expansion. The column *rule* says why each "
+    "verdict was given; both sources are linked."
 )
 outcomes = app.multiselect("plans_outcomes", "Outcome", OUTCOMES)
 
@@ -23,9 +25,9 @@ view = ctx.view(views.ledger, country=ctx.country, start=ctx.start_bound, outcom
 # 3. Render
 row = app.metric_row()
 for outcome in OUTCOMES:
-    row.metric(outcome.capitalize(), view["counts"].get(outcome, 0))
+    row.metric(outcome.capitalize(), view.counts.get(outcome, 0))
 app.show_table(
-    view["table"],
+    view.table,
     "plans_table",
     "plans_vs_reality.csv",
     column_config={

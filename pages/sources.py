@@ -14,6 +14,19 @@ is its own row, and the dashboard shows them side by side.
 
 **Kinds of figure.** *official*: stated on the record by a government or military official;
 *reported*: press reporting, often citing unnamed officials; *planned*: a target or deadline.
+Troop figures also carry their **counting basis**: *headcount* (personnel counted, such as
+Defense Manpower Data Center data), *estimate* (a figure that does not say how it was counted),
+*authorised level* (a force management level or other ceiling: how many may be there) and
+*planned target*; and their **scope**: the whole country, or part of the force only.
+
+**Source classes.** *official* (a government, armed force, parliament or international
+organisation speaking for itself), *wire* (AP, Reuters, AFP and similar agencies and their
+copies), *press*, *monitor* (systematic trackers such as SOHR or Crisis Group), *think tank*,
+*state media* (outlets controlled by a state that is a party to the conflict or a partner of
+one; the state is named), *partisan* (advocacy, militia-aligned or openly partisan outlets),
+*claimant* (an armed group) and *reference*. A copy read on another site names the original
+publisher and the site it was read on (*via*). A claim found only in state or partisan media is
+kept, and shown with its class.
 Incidents are *confirmed* (an official or independent source) or *claimed* (only an armed
 group's claim, or an unconfirmed report).
 
@@ -35,18 +48,19 @@ left, right = st.columns([2, 1])
 with left:
     search = app.search_box("sources_search", "Search sources", "publisher, title or address")
 with right:
-    kinds = app.multiselect("sources_kinds", "Kind", KINDS)
+    kinds = app.multiselect("sources_kinds", "Source class", KINDS)
 
 # 2. Process
 view = ctx.view(views.sources, kinds=kinds, search=search)
 
 # 3. Render
 row = app.metric_row()
-row.metric("Sources", view["count"])
-row.metric("Newest source", f"{view['newest']:%d %b %Y}")
-row.metric("Rows citing them", view["rows_citing"])
+row.metric("Sources", view.count)
+row.metric("Newest source", f"{view.newest:%d %b %Y}")
+row.metric("Rows citing them", view.rows_citing)
+app.show_table(view.by_class, "sources_classes", "source_classes.csv")
 app.show_table(
-    view["table"],
+    view.table,
     "sources_table",
     "sources_filtered.csv",
     column_config={"url": app.link_column("URL")},
@@ -57,9 +71,12 @@ st.markdown(METHOD)
 
 st.subheader("Known disagreements")
 st.markdown(
-    f"- {len(view['disagreements'])} country-months where troop reports give different figures "
+    f"- {len(view.disagreements)} country-months where troop reports give different figures "
     "(table below and on the Troops page).\n"
-    f"- {view['variants']} extra reports of {view['varied_attacks']} attacks with "
-    "different casualty figures, dates or weapons (Incidents page, column `variant_of`)."
+    f"- {view.variants} extra reports of {view.varied_attacks} attacks with "
+    "different casualty figures, dates or weapons (Incidents page, column `variant_of`; a "
+    "later toll that replaces an earlier one names it in `revises`).\n"
+    f"- {view.contradicted} base events and milestones that a later source contradicts "
+    "(column `contradicted_by`): listed, but no status or verdict rests on them."
 )
-app.show_table(view["disagreements"], "sources_disagreements", "troop_level_disagreements.csv")
+app.show_table(view.disagreements, "sources_disagreements", "troop_level_disagreements.csv")

@@ -1,4 +1,4 @@
-"""Troops: levels per country as step lines with ranges, every report, plans and milestones."""
+"""Troops: levels per country as step lines by counting basis, every report, plans, milestones."""
 
 import streamlit as st
 
@@ -12,9 +12,11 @@ FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
 ctx = app.page_setup()
 st.title("Troop levels")
 st.caption(
-    "Each marker is one report with its qualifier; the line follows the official figure where "
-    "there is one, else the reported one, and stops where reports are more than "
-    f"{transforms.MAX_CARRY_DAYS} days apart. Shading is the low–high range a source gives."
+    "One line per counting basis — headcount (solid), estimate (dotted), authorised level or "
+    "force management level (dashed) — never joined across bases; lines stop where reports are "
+    f"more than {transforms.MAX_CARRY_DAYS} days apart. Each marker is one report with its "
+    "qualifier; shading is the low–high range a source gives. Reports of part of the force "
+    "(one base, advisers only) are markers, not lines."
 )
 left, middle, right = st.columns([2, 3, 2])
 with left:
@@ -51,17 +53,22 @@ view = ctx.view(
 )
 
 # 3. Render
-app.plotly(view["figure"], "troops_chart")
-if not view["rows"]:
+row = app.metric_row()
+for figure in view.latest:
+    with row.container():
+        app.latest_figure(figure, "troops")
+app.plotly(view.figure, "troops_chart")
+if not view.rows:
     st.info("No troop figures match these filters.")
-
 st.subheader("Reports disagreeing within a month")
-st.caption("Different figures for the same country, force and month are all kept.")
-app.show_table(view["conflicts"], "troops_conflicts", "troop_level_disagreements.csv")
-
+st.caption(
+    "Different figures of troops present in the whole country for the same force and month are "
+    "all kept; caps, plans and partial counts are other measures and not listed here."
+)
+app.show_table(view.conflicts, "troops_conflicts", "troop_level_disagreements.csv")
 st.subheader("Every report shown")
 app.show_table(
-    view["table"],
+    view.table,
     "troops_table",
     "troop_levels_filtered.csv",
     column_config={"url": app.link_column(), "as_of": st.column_config.TextColumn("as of")},

@@ -46,10 +46,19 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+# Derived tables a page shows, exported with the same bytes as its download button.
+DERIVED = {
+    "plans": "the Plans vs reality ledger (every verdict with its rule and both sources)",
+    "posture": "every site's status on --on (held, unconfirmed, left, not yet)",
+    "monthly": "the Iraq vs Syria monthly values (troops, sites held, recorded attacks, rates)",
+    "headlines": "the Overview's headline figures with the reports behind them",
+}
+
+
 def _export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from posture.analysis.transforms import filter_table
+    from posture.analysis import transforms
     from posture.data.export import csv_bytes
 
     directory = Path(args.data_dir) if args.data_dir else data_dir()
@@ -61,16 +70,46 @@ def _export(args: argparse.Namespace) -> int:
     try:
         start = pd.Timestamp(args.start) if args.start else None
         end = pd.Timestamp(args.end) if args.end else None
+        on = pd.Timestamp(args.on) if args.on else None
     except ValueError as err:
-        print(f"--from/--to must be dates as YYYY-MM-DD: {err}", file=sys.stderr)
+        print(f"--from, --to and --on must be dates as YYYY-MM-DD: {err}", file=sys.stderr)
         return 2
-    countries = None if args.country in (None, "Both") else [args.country]
-    data = csv_bytes(filter_table(dataset, args.table, countries, start, end, args.search))
+    if args.table in DERIVED:
+        try:
+            frame = _derived(dataset, args.table, args.country, start, end, on)
+        except ValueError as err:
+            print(f"export {args.table}: {err}", file=sys.stderr)
+            return 2
+    else:
+        countries = None if args.country in (None, "Both") else [args.country]
+        frame = transforms.filter_table(dataset, args.table, countries, start, end, args.search)
+    data = csv_bytes(frame)
     if args.output:
         Path(args.output).write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
     return 0
+
+
+def _derived(dataset, name: str, country, start, end, on):
+    """A derived table computed as its page computes it under the same filters."""
+    import pandas as pd
+
+    from posture.analysis import plans, transforms, views
+
+    latest = transforms.latest_date(dataset)
+    first = pd.Timestamp(views.FIRST_MONTH)
+    start_bound = None if start is None or start <= first else start
+    end_bound = None if end is None or end >= latest else end
+    if name == "plans":
+        return views.ledger(dataset, country or "Both", start_bound, plans.OUTCOMES).table
+    if name == "posture":
+        if on is None:
+            raise ValueError("give the date with --on YYYY-MM-DD")
+        return views.bases(dataset, country or "Both", start_bound, end_bound, on).status_table
+    if name == "monthly":
+        return views.compare(dataset, start or first, end or latest, start_bound, end_bound).table
+    return views.overview(dataset, country or "Both").table
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -129,13 +168,20 @@ def build_parser() -> argparse.ArgumentParser:
     diff.set_defaults(func=_diff)
 
     export = commands.add_parser(
-        "export", help="write one table as CSV, filtered like the Data page's download"
+        "export",
+        help="write a table as CSV, filtered like the page's download (same bytes)",
+        description="Tables: "
+        + ", ".join(TABLES)
+        + ". Derived: "
+        + "; ".join(f"{name} ({meaning})" for name, meaning in DERIVED.items())
+        + ".",
     )
-    export.add_argument("table", choices=TABLES, help="table to export")
+    export.add_argument("table", choices=[*TABLES, *DERIVED], help="table to export")
     export.add_argument("--country", choices=["Both", "Iraq", "Syria"], help="country filter")
     export.add_argument("--from", dest="start", help="first date, YYYY-MM-DD")
     export.add_argument("--to", dest="end", help="last date, YYYY-MM-DD")
     export.add_argument("--search", help="keep rows with this text in any text cell")
+    export.add_argument("--on", help="posture date for `export posture`, YYYY-MM-DD")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
     export.set_defaults(func=_export)

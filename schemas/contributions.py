@@ -23,7 +23,7 @@ from schemas._table import TableSpec
 
 DEPLOYED_TO = ["Iraq", "Syria", "Kuwait", "Jordan"]
 MISSIONS = ["OIR", "NMI", "bilateral"]
-CONTRIBUTION_KINDS = ["actual", "planned", "cap"]
+CONTRIBUTION_KINDS = ["actual", "reduced", "ended", "planned", "cap"]
 
 PRIMARY_KEY = ["iso3", "deployed_to", "mission", "as_of", "kind", "source_id", "role"]
 FOREIGN_KEYS = {"iso3": ("nations", "iso3"), "source_id": ("sources", "source_id")}
@@ -48,8 +48,10 @@ class ContributionSchema(CleanText):
     )
     kind: Series[str] = enum_field(
         CONTRIBUTION_KINDS,
-        "actual (reported as there or done), planned (announced or pledged, not yet there) or "
-        "cap (an authorised maximum, such as a parliamentary mandate ceiling).",
+        "actual (reported as there or done), reduced (some personnel reported leaving; the "
+        "figure counts those leaving), ended (the contribution reported ended or all its "
+        "personnel gone), planned (announced or pledged, not yet there) or cap (an authorised "
+        "maximum, such as a parliamentary mandate ceiling).",
     )
     source_id: Series[str] = source_field()
     quote: Series[str] = quote_field()
@@ -90,7 +92,13 @@ TABLE = TableSpec(
         "qualifier_with_figure": ("qualifier", "low", "best", "high"),
     },
     labels={
-        "kind": {"actual": "actual", "planned": "planned", "cap": "authorised maximum"},
+        "kind": {
+            "actual": "actual",
+            "reduced": "reduced (figure = leaving)",
+            "ended": "ended",
+            "planned": "planned",
+            "cap": "authorised maximum",
+        },
         "mission": {"OIR": "OIR", "NMI": "NATO Mission Iraq", "bilateral": "bilateral"},
         "qualifier": QUALIFIER_LABELS,
     },

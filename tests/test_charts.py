@@ -23,10 +23,10 @@ def test_troop_chart_traces(ds):
     fig = charts.troop_levels_chart(ds.troop_levels, ds.sources, ["Iraq", "Syria"])
     names = [t.name for t in fig.data]
     assert names == [
-        "Iraq: level",
+        "Iraq: estimate",
         "Iraq: official",
         "Iraq: reported",
-        "Syria: level",
+        "Syria: estimate",
         "Syria: official",
         "Syria: reported",
         "Syria: planned",
@@ -79,8 +79,12 @@ def test_bases_map_colours_status(ds):
 
     status = transforms.base_status_at(ds.bases, ds.base_events, pd.Timestamp("2025-06-01"))
     fig = charts.bases_map(status, pd.Timestamp("2025-06-01"))
-    assert [t.name for t in fig.data] == ["held (1)", "handed over or vacated (1)"]
+    assert [t.name for t in fig.data] == [
+        "unconfirmed (last report older) (1)",
+        "handed over or vacated (1)",
+    ]
     assert list(fig.data[0].marker.symbol) == ["circle-open"]
+    assert fig.data[0].marker.color == charts.STATUS_COLORS["unconfirmed"]
     assert fig.layout.geo.showcountries is True
     assert fig.layout.title.text == "Bases on 01 June 2025"
 
@@ -148,6 +152,25 @@ def test_comparison_chart_panels(ds):
         }
     fig = charts.comparison_chart(panels, ds.milestones)
     assert len(fig.data) == 2 * (3 + 3 + 1 + 1)
-    assert fig.layout.yaxis.title.text == "US troops (persons)"
+    assert fig.layout.yaxis.title.text == "US troops present (persons)"
     # The golden milestones are all Iraqi: lines in the Iraq column (axes 1, 3, 5, 7) only.
     assert {s.xref for s in fig.layout.shapes} == {"x", "x3", "x5", "x7"}
+
+
+def test_troop_lines_never_join_two_counting_bases(ds):
+    """A headcount and an authorised level (FML) of the same months are two lines, each
+    holding only its own basis's values."""
+    import pandas as pd
+
+    rows = pd.concat(
+        [
+            ds.troop_levels,
+            ds.troop_levels.iloc[[0]].assign(
+                as_of=pd.Timestamp("2024-12-01"), best=5000, basis="fml", kind="reported"
+            ),
+        ]
+    )
+    fig = charts.troop_levels_chart(rows, ds.sources, ["Iraq"])
+    lines = {t.name: list(t.y) for t in fig.data if t.mode == "lines"}
+    assert lines == {"Iraq: estimate": [2500], "Iraq: authorised level (FML)": [5000]}
+    assert next(t for t in fig.data if t.name == "Iraq: authorised level (FML)").line.dash == "dash"

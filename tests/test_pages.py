@@ -93,18 +93,75 @@ def test_every_table_has_a_download(monkeypatch, data_copy):
 
 
 def test_overview_shows_figures(monkeypatch, data_copy):
-    """A user opens the overview; troop levels, bases, attacks and nations are shown."""
+    """A user opens the overview; each figure says what it counts: troops with their reports,
+    sites held (Base B's last report is from 2016, so it is unconfirmed, not held), attacks
+    recorded in this dataset beside the outside tallies, and nations reported present."""
     at = _open(monkeypatch, "overview", data_copy)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "US troops in Iraq": "2,000–2,500",
         "US troops in Syria": "about 2,000",
-        "Bases held": "1",
-        "Attacks in the last 12 months of data": "1",
-        "Nations present (reported in last 2 years)": "2",
+        "Sites held": "0",
+        "Attacks recorded in this dataset, last 12 months": "1",
+        "Nations reported present in the last 2 years": "2",
     }
     captions = " ".join(c.value for c in at.caption)
-    assert "[Example Daily, 01 Jun 2025](https://example.org/report)" in captions
+    assert "1 more unconfirmed (no report for over 12 months)" in captions
+    # No tally in the fixture overlaps the last 12 months (they end in January 2024).
+    assert "No official, claimant, monitor or press tally" in captions
+    reports = " ".join(m.value for m in at.markdown)
+    assert "[Example Daily](https://example.org/report) (press)" in reports
+
+
+def test_overview_shows_the_range_when_latest_reports_disagree(monkeypatch, data_copy):
+    """Two reports of US troops in Syria within 90 days disagree: the headline is their range
+    with the number of reports, and names the newest official or wire figure."""
+    append_row(
+        data_copy,
+        "troop_levels",
+        {
+            "country": "Syria",
+            "force": "us",
+            "as_of": "2025-04-01",
+            "best": "1500",
+            "qualifier": "about",
+            "kind": "official",
+            "basis": "count",
+            "scope": "country",
+            "source_id": "fixture-official",
+            "quote": "about 1500 in Syria",
+        },
+    )
+    at = _open(monkeypatch, "overview", data_copy)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["US troops in Syria"] == "1,500–2,000"
+    captions = " ".join(c.value for c in at.caption)
+    assert "1,500–2,000 across 2 reports, Apr–Jun 2025." in captions
+    assert "Newest from an official or wire source: about 1,500 (Example Ministry" in captions
+
+
+def test_overview_counts_outside_tallies_beside_recorded_attacks(monkeypatch, data_copy):
+    """An official tally overlapping the last 12 months is printed under the recorded count."""
+    append_row(
+        data_copy,
+        "attack_counts",
+        {
+            "period_start": "2024-10-01",
+            "period_end": "2025-05-01",
+            "country": "Iraq",
+            "attacks": "40",
+            "qualifier": "at_least",
+            "counted_by": "official",
+            "source_id": "fixture-official",
+            "quote": "at least 40 attacks",
+        },
+    )
+    at = _open(monkeypatch, "overview", data_copy)
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "US officials: at least 40 attacks, 01 Oct 2024 – 01 May 2025, Iraq (Example Ministry)"
+        in captions
+    )
 
 
 def test_country_filter_changes_figures(monkeypatch, data_copy):
@@ -113,10 +170,10 @@ def test_country_filter_changes_figures(monkeypatch, data_copy):
     at.radio(key="country").set_value("Iraq").run()
     metrics = {m.label: m.value for m in at.metric}
     assert "US troops in Syria" not in metrics
-    assert metrics["Bases held"] == "0"
+    assert metrics["Sites held"] == "0"
     assert at.query_params.get("country") == "Iraq"
     names = {t["name"] for t in chart(at, "overview_troops_chart")["data"]}
-    assert names == {"Iraq: level", "Iraq: official", "Iraq: reported"}
+    assert names == {"Iraq: estimate", "Iraq: official", "Iraq: reported"}
 
 
 def test_date_filter_changes_rows_and_url(monkeypatch, data_copy):
@@ -175,13 +232,17 @@ def test_posture_slider_changes_bases_shown(monkeypatch, data_copy):
 
     at = _open(monkeypatch, "bases", data_copy)
     status = table(at, "bases_status").set_index("name")["status"].to_dict()
-    assert status == {"Base A": "left", "Base B": "held"}
-    held = [t for t in chart(at, "bases_map")["data"] if t["name"].startswith("held")]
-    assert [values(t["lat"]) for t in held] == [[33.5]]
+    # Base B's only report is from March 2016: on 1 June 2025 it is unconfirmed, not held.
+    assert status == {"Base A": "left", "Base B": "unconfirmed"}
+    traces = {t["name"]: t for t in chart(at, "bases_map")["data"]}
+    assert values(traces["unconfirmed (last report older) (1)"]["lat"]) == [33.5]
     at.slider(key="bases_date").set_value(date(2015, 6, 1)).run()
     status = table(at, "bases_status").set_index("name")["status"].to_dict()
-    assert status == {"Base A": "held", "Base B": "no record yet"}
+    assert status == {"Base A": "held", "Base B": "not yet"}
     assert at.query_params.get("bases_date") == "2015-06-01"
+    at.slider(key="bases_date").set_value(date(2016, 6, 1)).run()
+    status = table(at, "bases_status").set_index("name")["status"].to_dict()
+    assert status == {"Base A": "unconfirmed", "Base B": "held"}
 
 
 def test_bases_map_uses_offline_outlines(monkeypatch, data_copy):
@@ -288,7 +349,7 @@ def test_compare_panels_follow_dates(monkeypatch, data_copy):
     rows = table(at, "compare_table")
     assert len(rows) == 24 and set(rows["country"]) == {"Iraq", "Syria"}
     syria = rows[rows["country"] == "Syria"].set_index("month")
-    assert syria.loc["2024-01-01", "attacks"] == 1
+    assert syria.loc["2024-01-01", "recorded_attacks"] == 1
 
 
 def test_plans_outcome_filter(monkeypatch, data_copy):
@@ -424,3 +485,19 @@ def test_an_edited_file_is_seen_within_a_second(monkeypatch, data_copy):
     now[0] += cache.FILE_CHECKS.seconds
     at.run()
     assert "does not pass its checks" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", ["overview", "incidents", "compare"])
+def test_every_count_of_incidents_names_what_it_counts(monkeypatch, page):
+    """On the shipped data, every headline count and chart title about attacks says the attacks
+    are those recorded in this dataset, not a total."""
+    at = _open(monkeypatch, page)
+    labels = [m.label for m in at.metric if "ttack" in m.label]
+    assert all("recorded" in label for label in labels), labels
+    titles = [
+        json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+        for c in at.get("plotly_chart")
+    ]
+    attack_titles = [t for t in titles if "ttack" in t]
+    assert all("ecorded" in t for t in attack_titles), attack_titles
+    assert page == "compare" or labels

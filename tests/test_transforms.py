@@ -46,20 +46,34 @@ def test_format_level_keeps_qualifier(row, text):
     assert transforms.format_level(pd.Series(row)) == text
 
 
-def test_base_status_follows_events(ds):
-    """On a date, a base is held after presence events and left after vacating."""
-    before = transforms.base_status_at(ds.bases, ds.base_events, "2025-01-01")
-    after = transforms.base_status_at(ds.bases, ds.base_events, "2025-06-01")
-    early = transforms.base_status_at(ds.bases, ds.base_events, "2014-06-01")
-    assert before.set_index("base_id")["status"].to_dict() == {"base-a": "held", "base-b": "held"}
-    assert after.set_index("base_id")["status"].to_dict() == {"base-a": "left", "base-b": "held"}
-    assert set(early["status"]) == {"no record yet"}
+def test_base_status_follows_events_and_their_age(ds):
+    """On a date, a site is held while its last report of forces there is at most 12 months
+    old, unconfirmed after that, left after vacating, not yet before any report."""
+    status = {
+        date: transforms.base_status_at(ds.bases, ds.base_events, date)
+        .set_index("base_id")["status"]
+        .to_dict()
+        for date in ("2014-06-01", "2015-06-01", "2016-06-01", "2025-06-01")
+    }
+    assert status["2014-06-01"] == {"base-a": "not yet", "base-b": "not yet"}
+    assert status["2015-06-01"] == {"base-a": "held", "base-b": "not yet"}
+    # Base A's only report of presence is from January 2015: a year and more later it is
+    # unconfirmed, not held; Base B was reported in March 2016.
+    assert status["2016-06-01"] == {"base-a": "unconfirmed", "base-b": "held"}
+    assert status["2025-06-01"] == {"base-a": "left", "base-b": "unconfirmed"}
+
+
+def test_a_five_year_old_report_gives_unconfirmed_with_its_date(ds):
+    """Base B, last reported in March 2016, is unconfirmed in 2021 and says since when."""
+    status = transforms.base_status_at(ds.bases, ds.base_events, "2021-03-01").set_index("base_id")
+    assert status.at["base-b", "status"] == "unconfirmed"
+    assert status.at["base-b", "last_reported"] == pd.Timestamp("2016-03-01")
 
 
 def test_planned_events_do_not_change_status(ds):
     """A planned vacating date does not count as the base being left."""
     status = transforms.base_status_at(ds.bases, ds.base_events, "2025-05-31")
-    assert status.set_index("base_id").at["base-a", "status"] == "held"
+    assert status.set_index("base_id").at["base-a", "status"] == "unconfirmed"
 
 
 def test_incidents_last_months_counts_first_reports(ds):
@@ -106,8 +120,45 @@ def test_filters(ds):
     assert dated["incident_id"].tolist() == ["20250301-base-a-rocket"]
 
 
-def test_nations_reported_since(ds):
-    """Nations count once each when reported in the window."""
-    recent = transforms.nations_reported_since(ds.contributions, pd.Timestamp("2024-01-01"))
-    assert sorted(recent["iso3"]) == ["GBR", "USA"]
-    assert transforms.nations_reported_since(ds.contributions, pd.Timestamp("2025-01-01")).empty
+def test_nations_present_count_each_nation_once_with_its_latest_report(ds):
+    """Nations count once each when reported present in the window, with their latest date."""
+    from posture.analysis import headlines
+
+    recent = headlines.nations_present(ds.contributions, ds.nations, pd.Timestamp("2024-01-01"))
+    assert recent.nations["iso3"].tolist() == ["GBR", "USA"]
+    assert set(recent.nations["latest_report"]) == {pd.Timestamp("2024-09-27")}
+    assert recent.nations.set_index("iso3").at["USA", "latest_figure"] == (
+        "about 2,500 in Iraq (OIR, 27 Sep 2024)"
+    )
+    assert (
+        headlines.nations_present(ds.contributions, ds.nations, pd.Timestamp("2025-01-01")).count
+        == 0
+    )
+
+
+def test_a_nation_whose_contribution_ended_is_not_present(ds):
+    """A later report that Britain's contribution ended removes it from the nations present."""
+    from posture.analysis import headlines
+
+    ended = ds.contributions[ds.contributions["iso3"] == "GBR"].assign(
+        as_of=pd.Timestamp("2025-01-01"), kind="ended"
+    )
+    rows = pd.concat([ds.contributions, ended])
+    present = headlines.nations_present(rows, ds.nations, pd.Timestamp("2024-01-01"))
+    assert present.nations["iso3"].tolist() == ["USA"]
+
+
+def test_a_recorded_attack_on_a_site_keeps_its_status_current(ds):
+    """Base B's last event is from 2016, but an attack on it was recorded in January 2024: on
+    1 June 2024 it is held (a report of forces there in the last 12 months), without the
+    attack it would be unconfirmed; an attack never undoes a departure."""
+    on = pd.Timestamp("2024-06-01")
+    plain = transforms.base_status_at(ds.bases, ds.base_events, on).set_index("base_id")
+    with_attacks = transforms.base_status_at(ds.bases, ds.base_events, on, ds.incidents).set_index(
+        "base_id"
+    )
+    assert plain.at["base-b", "status"] == "unconfirmed"
+    assert with_attacks.at["base-b", "status"] == "held"
+    assert with_attacks.at["base-b", "last_reported"] == pd.Timestamp("2024-01-28")
+    late = transforms.base_status_at(ds.bases, ds.base_events, "2025-06-01", ds.incidents)
+    assert late.set_index("base_id").at["base-a", "status"] == "left"

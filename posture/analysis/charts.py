@@ -96,6 +96,15 @@ def with_sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return df.merge(cols, on="source_id", how="left")
 
 
+# One line per counting basis, never joined across bases: a cap (force management level) and
+# a headcount of the same month are different measures.
+BASIS_LINES = {
+    "count": ("headcount", "solid"),
+    "estimate": ("estimate", "dot"),
+    "fml": ("authorised level (FML)", "dash"),
+}
+
+
 def troop_levels_chart(
     troops: pd.DataFrame,
     sources: pd.DataFrame,
@@ -105,32 +114,39 @@ def troop_levels_chart(
     milestones: pd.DataFrame | None = None,
     band: bool = False,
 ) -> go.Figure:
-    """Step lines of the primary level per country, gaps left open, every report as a marker.
+    """Step lines per country and counting basis (headcount, estimate, authorised level), gaps
+    left open, and every report as a marker (symbol by kind, hover with source and quote).
 
-    With ``band`` the low–high range of the reports on the line is drawn as a shaded step
-    band; with ``milestones`` each is a labelled vertical line.
+    Only reports of the whole country make lines; reports of part of the force are markers.
+    With ``band`` the low–high range of the reports on each line is a shaded band; with
+    ``milestones`` each is a labelled vertical line.
     """
     fig = go.Figure()
     rows = with_sources(troops[troops["force"] == force], sources)
     for country in countries:
         color = COUNTRY_COLORS.get(country, NEUTRAL)
         country_rows = rows[rows["country"] == country]
-        primary = primary_levels(country_rows)
-        line = step_series(primary)
-        if band:
-            _add_band(fig, primary, color, country)
-        fig.add_trace(
-            go.Scatter(
-                x=line["as_of"],
-                y=line["best"],
-                mode="lines",
-                line={"shape": "hv", "color": color, "width": 2.5},
-                connectgaps=False,
-                name=f"{country}: level",
-                legendgroup=country,
-                hoverinfo="skip",
+        whole = country_rows[country_rows["scope"] == "country"]
+        for basis, (label, dash) in BASIS_LINES.items():
+            primary = primary_levels(whole[whole["basis"] == basis])
+            if primary.empty:
+                continue
+            name = f"{country}: {label}"
+            if band:
+                _add_band(fig, primary, color, name)
+            line = step_series(primary)
+            fig.add_trace(
+                go.Scatter(
+                    x=line["as_of"],
+                    y=line["best"],
+                    mode="lines",
+                    line={"shape": "hv", "color": color, "width": 2.5, "dash": dash},
+                    connectgaps=False,
+                    name=name,
+                    legendgroup=country,
+                    hoverinfo="skip",
+                )
             )
-        )
         for kind, symbol in KIND_SYMBOLS.items():
             marks = country_rows[country_rows["kind"] == kind]
             if marks.empty:
@@ -147,7 +163,7 @@ def troop_levels_chart(
                     legendgroup=country,
                     customdata=_hover_data(marks),
                     hovertemplate=(
-                        "<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+                        "<b>%{customdata[0]}</b> (%{customdata[1]}, %{customdata[5]})<br>"
                         "as of %{x|%d %b %Y}<br>source: %{customdata[2]}, %{customdata[3]}<br>"
                         "<i>%{customdata[4]}</i><extra></extra>"
                     ),
@@ -157,7 +173,7 @@ def troop_levels_chart(
     title = title or f"{who[force]} in {' and '.join(countries)}"
     if milestones is not None:
         add_milestones(fig, milestones)
-    return apply_layout(fig, title, "Date", "Troops (persons)", {"height": 540})
+    return apply_layout(fig, title, "Date", "Troops (persons)", {"height": 560})
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -167,7 +183,7 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 
 def _add_band(fig: go.Figure, primary: pd.DataFrame, color: str, country: str) -> None:
-    """Shaded low–high step band under a country's line; collapses to the line without a range."""
+    """Shaded low–high step band under a line (``country`` names it); nothing without a range."""
     ranged = primary.assign(
         low=primary["low"].where(primary["low"].notna(), primary["best"]),
         high=primary["high"].where(primary["high"].notna(), primary["best"]),
@@ -277,18 +293,44 @@ def _range_bars(marks: pd.DataFrame, y: pd.Series) -> dict:
     }
 
 
+BASIS_WORDS = {
+    "fml": "authorised level",
+    "count": "headcount",
+    "estimate": "estimate",
+    "target": "planned target",
+}
+
+
 def _hover_data(marks: pd.DataFrame) -> list[list[str]]:
     published = marks["source_published"].dt.strftime("%d %b %Y").fillna("undated")
     return [
-        [format_level(row), row["kind"], row["publisher"], date, _wrap(row["quote"])]
+        [
+            format_level(row),
+            row["kind"],
+            row["publisher"],
+            date,
+            _wrap(row["quote"]),
+            BASIS_WORDS.get(row["basis"], row["basis"])
+            + ("" if row["scope"] == "country" else ", part of the force only"),
+        ]
         for (_, row), date in zip(marks.iterrows(), published, strict=True)
     ]
 
 
 # --- Maps -------------------------------------------------------------------------------
 
-STATUS_COLORS = {"held": "#009E73", "left": "#7F7F7F", "no record yet": "#CC79A7"}
-STATUS_LABELS = {"held": "held", "left": "handed over or vacated", "no record yet": "no record yet"}
+STATUS_COLORS = {
+    "held": "#009E73",
+    "unconfirmed": "#E69F00",
+    "left": "#7F7F7F",
+    "not yet": "#CC79A7",
+}
+STATUS_LABELS = {
+    "held": "held (reported in the last 12 months)",
+    "unconfirmed": "unconfirmed (last report older)",
+    "left": "handed over or vacated",
+    "not yet": "no report yet",
+}
 MAP_BOUNDS = {"lat": [28.5, 38.5], "lon": [34.0, 49.5]}
 # Plotly fetches country outlines from here; the files are vendored under static/topojson.
 TOPOJSON_URL = "app/static/topojson/"
@@ -334,7 +376,7 @@ def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
         if rows.empty:
             continue
         symbols = rows["location_precision"].map({"exact": "circle", "approximate": "circle-open"})
-        last = rows["last_event_date"].dt.strftime("%d %b %Y").fillna("—")
+        last = rows["last_reported"].dt.strftime("%d %b %Y").fillna("—")
         fig.add_trace(
             go.Scattergeo(
                 lat=rows["latitude"],
@@ -353,7 +395,7 @@ def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
                     )
                 ),
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b> (%{customdata[1]})<br>last event: %{customdata[2]}"
+                    "<b>%{customdata[0]}</b> (%{customdata[1]})<br>last report: %{customdata[2]}"
                     " on %{customdata[3]}<br>location: %{customdata[4]}<extra></extra>"
                 ),
             )
@@ -554,6 +596,40 @@ def missions_chart(by_mission: pd.DataFrame) -> go.Figure:
     )
 
 
+def coalition_size_chart(size: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Reported member counts of the Global Coalition as markers (one per report, qualifier and
+    source on hover); counts are not joined, since sources count members differently."""
+    rows = with_sources(size, sources).sort_values("as_of")
+    words = {"more_than": "more than ", "at_least": "at least ", "about": "about "}
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["as_of"],
+            y=rows["members"],
+            mode="markers",
+            marker={"size": 9, "color": NEUTRAL, "symbol": "circle"},
+            name="Members reported",
+            customdata=list(
+                zip(
+                    [
+                        words.get(q, "") + str(m)
+                        for q, m in zip(rows["qualifier"], rows["members"], strict=True)
+                    ],
+                    rows["publisher"],
+                    rows["quote"].map(_wrap),
+                    strict=True,
+                )
+            ),
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> members, %{x|%d %b %Y}<br>source: %{customdata[1]}"
+                "<br><i>%{customdata[2]}</i><extra></extra>"
+            ),
+        )
+    )
+    return apply_layout(
+        fig, "Members of the Global Coalition to Defeat ISIS, as reported", "Date", "Members"
+    )
+
+
 def stacked_monthly_chart(table: pd.DataFrame, title: str, colors: dict[str, str]) -> go.Figure:
     """Stacked monthly bars, one trace per column of ``table`` (index = month)."""
     fig = go.Figure()
@@ -682,8 +758,8 @@ def attack_counts_chart(counts: pd.DataFrame, sources: pd.DataFrame) -> go.Figur
 # --- Iraq vs Syria ----------------------------------------------------------------------
 
 COMPARISON_ROWS = [
-    "US troops (persons)",
-    "Bases held",
+    "US troops present (persons)",
+    "Sites held",
     "Attacks per month",
     "Attacks per 1,000 US troops",
 ]
@@ -780,7 +856,11 @@ def comparison_chart(
                 mode="lines",
                 line={"color": color, "shape": "hv", "width": 2},
                 showlegend=False,
-                hovertemplate="%{x|%b %Y}: %{y} bases held<extra></extra>",
+                customdata=data["held"]["unconfirmed"],
+                hovertemplate=(
+                    "%{x|%b %Y}: %{y} sites held<br>%{customdata} more not reported for over "
+                    "12 months<extra></extra>"
+                ),
             ),
             row=2,
             col=col,

@@ -33,11 +33,14 @@ def counts_by(incidents: pd.DataFrame, column: str, empty_label: str) -> pd.Data
 def casualty_ranges(incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per attack with the lowest and highest killed and wounded across its reports.
 
-    Reports of one attack are its first report and the rows naming it in ``variant_of``;
-    unreported figures are ignored, and an attack with none stays unknown.
+    Reports of one attack are its first report and the rows naming it in ``variant_of``; a
+    report that a later one revises (``revises``) no longer counts, so the range spans the
+    latest toll of each line of reports. Unreported figures are ignored, and an attack with
+    none stays unknown.
     """
-    attack = incidents["variant_of"].fillna(incidents["incident_id"])
-    grouped = incidents.assign(attack=attack).groupby("attack")
+    current = incidents[~incidents["incident_id"].isin(set(incidents["revises"].dropna()))]
+    attack = current["variant_of"].fillna(current["incident_id"])
+    grouped = current.assign(attack=attack).groupby("attack")
     out = pd.DataFrame(
         {
             "killed_low": grouped["killed"].min(),
@@ -146,20 +149,33 @@ def compare_counts(counts: pd.DataFrame, window_days: int = 7) -> pd.DataFrame:
     return out.sort_values(["period_end", "country"]).reset_index(drop=True)
 
 
-def per_thousand_troops(monthly: pd.Series, levels: pd.DataFrame) -> pd.DataFrame:
-    """Attacks per 1,000 troops per month, carrying the troop range through as a range.
+# Below this many troops (or with none known) a rate per 1,000 troops is not shown: a handful
+# of attacks on a few dozen troops gives a huge, meaningless rate.
+RATE_FLOOR = 200
+
+
+def per_thousand_troops(
+    monthly: pd.Series, levels: pd.DataFrame, floor: int = RATE_FLOOR
+) -> pd.DataFrame:
+    """Recorded attacks per 1,000 troops per month, carrying the troop range through.
 
     ``rate`` uses the best level; ``rate_low`` divides by the high end and ``rate_high`` by
-    the low end. Months without a known level stay empty.
+    the low end. Months whose level is unknown or below ``floor`` have no rate, and
+    ``rate_note`` says why.
     """
     frame = levels.set_index("month")[["low", "best", "high"]].copy()
-    frame["attacks"] = monthly.reindex(frame.index).fillna(0).astype(int)
+    frame["recorded_attacks"] = monthly.reindex(frame.index).fillna(0).astype(int)
+    shown = frame["best"].notna() & (frame["low"].fillna(frame["best"]) >= floor)
 
     def rate(denominator: pd.Series) -> pd.Series:
-        denominator = denominator.where(denominator > 0)
-        return (frame["attacks"] / denominator * 1000).astype("Float64")
+        denominator = denominator.where(shown & (denominator > 0))
+        return (frame["recorded_attacks"] / denominator * 1000).astype("Float64")
 
     frame["rate"] = rate(frame["best"])
     frame["rate_low"] = rate(frame["high"])
     frame["rate_high"] = rate(frame["low"])
+    note = pd.Series("", index=frame.index, dtype="str")
+    note[frame["best"].isna()] = "troop level unknown"
+    note[frame["best"].notna() & ~shown] = f"fewer than {floor} troops"
+    frame["rate_note"] = note
     return frame.reset_index()

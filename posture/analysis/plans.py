@@ -1,231 +1,538 @@
-"""The plans-vs-reality ledger: every planned item matched with what was later reported."""
+"""The plans-vs-reality ledger: every announced plan judged by an explicit rule for its type,
+on evidence of the same measure, with the rule stated in one plain sentence per verdict.
+
+Plan types: a troop level reached by a date; a site left, kept, expanded or opened by a date;
+a milestone (such as the end of a mission) by a date. Outcomes: met (early, on time or late by
+N days), missed, reversed, on track, pending, no report since a date.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from posture.analysis.transforms import format_level
-from schemas.base_events import LEFT_EVENTS
+from schemas.base_events import LEFT_EVENTS, REENTRY_EVENTS
 
-STAY_EVENTS = {"retained", "reoccupied", "presence_reported", "expanded"}
+# Reports that say how many troops are there; caps (fml) and plans are never evidence.
+PRESENCE_BASES = ("count", "estimate")
+# Events that report forces at a site (a reduction or an announcement still means present).
+PRESENCE_EVENTS = frozenset(
+    {"established", "presence_reported", "expanded", "retained", "reoccupied", "reduced"}
+)
+OPENING_EVENTS = frozenset(REENTRY_EVENTS | {"presence_reported"})
+# A plan dated on (or before) its own announcement gave no deadline: the data then uses this
+# long a window after the announcement to look for its outcome.
+NO_DEADLINE_WINDOW = pd.DateOffset(years=1)
+# A target of "about N" or "exactly N" is reached within this share of N.
+TOLERANCE = 0.1
+OUTCOMES = ["met", "missed", "reversed", "on track", "pending", "no report since"]
 LEDGER_COLUMNS = [
     "item",
     "country",
+    "plan_type",
     "planned",
     "deadline",
     "announced",
     "plan_source_id",
     "outcome",
-    "outcome_date",
+    "timing",
     "days_late",
+    "outcome_date",
     "evidence",
+    "rule",
     "outcome_source_id",
 ]
 
 
-def _meets(report: pd.Series, target: int, qualifier: str) -> bool:
-    value = report["best"] if pd.notna(report["best"]) else report["high"]
-    if pd.isna(value):
-        return False
-    value = int(value)
-    if qualifier == "fewer_than":
-        return value < target
-    if qualifier == "at_most":
-        return value <= target
-    if qualifier in ("more_than",):
-        return value > target
-    if qualifier == "at_least":
-        return value >= target
-    if target == 0:
-        return value == 0
-    # 'about', 'exact' or a range target: within a tenth of the target.
-    return abs(value - target) <= 0.1 * target
+@dataclass(frozen=True)
+class Verdict:
+    """An outcome with the evidence it rests on and the sentence that explains it."""
+
+    outcome: str
+    rule: str
+    date: pd.Timestamp | None = None
+    days_late: int | None = None
+    evidence: str | None = None
+    source_id: str | None = None
+
+    @property
+    def timing(self) -> str:
+        """'early by 5 days', 'on time', 'late by 57 days' for met plans; else empty."""
+        if self.outcome != "met" or self.days_late is None:
+            return ""
+        if self.days_late == 0:
+            return "on time"
+        return f"{'early' if self.days_late < 0 else 'late'} by {abs(self.days_late)} days"
 
 
-def _row(**values) -> dict:
-    return {column: values.get(column) for column in LEDGER_COLUMNS}
+def _day(date: pd.Timestamp) -> str:
+    return f"{date:%d %b %Y}"
 
 
-def _announced(plan_source: str, published: pd.Series, fallback: pd.Timestamp) -> pd.Timestamp:
-    date = published.get(plan_source)
-    return date if pd.notna(date) else fallback
+def _announced(source_id: str, published: pd.Series) -> pd.Timestamp | None:
+    date = published.get(source_id)
+    return None if pd.isna(date) else pd.Timestamp(date)
 
 
-def troop_plans(troops: pd.DataFrame, sources: pd.DataFrame, latest: pd.Timestamp) -> list[dict]:
-    """Planned troop levels against the first report at or after the deadline.
+def _bounds(row: pd.Series) -> tuple[float | None, float | None]:
+    """The lowest and highest value a report allows: its range, or its one figure as its
+    qualifier bounds it ("fewer than 1,000" is below 1,000; "more than 900" above 900)."""
+    best = row.get("best")
+    low = row.get("low") if pd.notna(row.get("low")) else best
+    high = row.get("high") if pd.notna(row.get("high")) else best
+    low = None if pd.isna(low) else float(low)
+    high = None if pd.isna(high) else float(high)
+    qualifier = row.get("qualifier")
+    if qualifier == "fewer_than" and high is not None:
+        return (None if low is None else min(low, high - 0.5)), high - 0.5
+    if qualifier == "more_than" and low is not None:
+        return low + 0.5, (None if high is None else max(high, low + 0.5))
+    return low, high
 
-    A report between the announcement and the deadline that already meets the target counts
-    as met early. Without a report within a year after the deadline the plan is 'pending'
-    (deadline not reached) or 'no report since'.
+
+def satisfies(report: pd.Series, target: float, qualifier: str, direction: str) -> bool:
+    """Whether a report reaches a planned level.
+
+    A target's qualifier is a strict bound in the plan's direction: "fewer than 1,000" for a
+    cut ('down') needs a report below 1,000, "at least 300" for an increase ('up') one of 300
+    or more. Any other target ("about 3,000", or "up to 300" for an increase) is reached
+    within 10% of it, or beyond it in the plan's direction. A target of 0 needs 0.
     """
-    published = sources.set_index("source_id")["published"]
-    reports_all = troops[troops["kind"] != "planned"].sort_values("as_of", kind="stable")
+    low, high = _bounds(report)
+    if low is None or high is None:
+        return False
+    if target == 0:
+        return high == 0
+    if direction == "down" and qualifier in ("fewer_than", "at_most"):
+        return high < target if qualifier == "fewer_than" else high <= target
+    if direction == "up" and qualifier in ("more_than", "at_least"):
+        return low > target if qualifier == "more_than" else low >= target
+    if direction == "down":
+        return high <= target * (1 + TOLERANCE)
+    if direction == "up":
+        return low >= target * (1 - TOLERANCE)
+    return low >= target * (1 - TOLERANCE) and high <= target * (1 + TOLERANCE)
+
+
+def _direction(target: float, qualifier: str, before: pd.DataFrame) -> str:
+    """'down' when the last report up to the plan is above the target, 'up' when below;
+    without one, what the target's qualifier implies ('fewer than' is a cut)."""
+    if not before.empty:
+        low, high = _bounds(before.iloc[-1])
+        if low is not None and low > target:
+            return "down"
+        if high is not None and high < target:
+            return "up"
+        return "either"
+    return {"fewer_than": "down", "more_than": "up", "at_least": "up"}.get(qualifier, "either")
+
+
+def _level(report: pd.Series) -> str:
+    return f"{format_level(report)} ({report['basis']}, {_day(report['as_of'])})"
+
+
+def judge_level(
+    plan: pd.Series, reports: pd.DataFrame, announced: pd.Timestamp | None, latest: pd.Timestamp
+) -> Verdict:
+    """A planned troop level against reports of troops present, same country and force.
+
+    Met when the last comparable report on or before the deadline reaches the plan (early or
+    on time, from the first report of that final run); after the deadline, the first report
+    settles it: it reaches the plan (met late) or not (missed). A plan met by the deadline
+    whose first report after it no longer reaches it is reversed. A plan dated on its own
+    announcement gave no deadline: it is judged a year after the announcement, without days.
+    """
+    target = float(plan["best"] if pd.notna(plan["best"]) else plan["high"])
+    what = f"{format_level(plan)} {plan['force']} troops in {plan['country']}".replace(
+        " us troops", " US troops"
+    )
+    if plan["scope"] != "country":
+        return Verdict(
+            "no report since",
+            f"The plan covers part of the force only ({plan['note'] or 'see its note'}); reports "
+            "of the whole country are another measure, and none of that part is recorded.",
+            date=announced,
+        )
+    no_deadline = announced is not None and plan["as_of"] <= announced
+    deadline = announced + NO_DEADLINE_WINDOW if no_deadline else plan["as_of"]
+    start = announced if announced is not None else plan["as_of"] - NO_DEADLINE_WINDOW
+    direction = _direction(target, plan["qualifier"], reports[reports["as_of"] <= start])
+    since = reports[reports["as_of"] > start]
+    ok = pd.Series(
+        [satisfies(r, target, plan["qualifier"], direction) for _, r in since.iterrows()],
+        index=since.index,
+        dtype=bool,
+    )
+    measure = "reports of troops present in the whole country (headcounts and estimates)"
+    by = (
+        "within a year of the announcement (no deadline was given)"
+        if no_deadline
+        else (f"by {_day(deadline)}")
+    )
+
+    def days(date: pd.Timestamp) -> int | None:
+        return None if no_deadline else (date - deadline).days
+
+    before = since[since["as_of"] <= deadline]
+    # Only a report within a year after the deadline settles it; later ones are another story.
+    after = since[(since["as_of"] > deadline) & (since["as_of"] <= deadline + NO_DEADLINE_WINDOW)]
+    if not before.empty and ok.loc[before.index[-1]]:
+        run = ok.loc[before.index][::-1].cumprod().astype(bool)[::-1]
+        hit = before[run].iloc[0]
+        if deadline > latest:
+            return Verdict(
+                "on track",
+                f"On track: the latest of the {measure}, {_level(before.iloc[-1])}, reaches "
+                f"{what}; the plan runs {by}, after the newest data.",
+                date=hit["as_of"],
+                evidence=_level(before.iloc[-1]),
+                source_id=before.iloc[-1]["source_id"],
+            )
+        if len(after) and not ok.loc[after.index[0]]:
+            undo = after.iloc[0]
+            return Verdict(
+                "reversed",
+                f"Reversed: {what} was reached {by} ({_level(hit)}), but the first report after "
+                f"that, {_level(undo)}, no longer reaches it.",
+                date=undo["as_of"],
+                days_late=days(hit["as_of"]),
+                evidence=f"{_level(hit)}, then {_level(undo)}",
+                source_id=undo["source_id"],
+            )
+        return Verdict(
+            "met",
+            f"Met: {measure} reach {what} from {_level(hit)} on, and no later report "
+            f"{by.split(' (')[0]} says otherwise.",
+            date=hit["as_of"],
+            days_late=days(hit["as_of"]),
+            evidence=_level(hit),
+            source_id=hit["source_id"],
+        )
+    if deadline > latest:
+        last = f" The latest comparable report is {_level(before.iloc[-1])}." if len(before) else ""
+        return Verdict(
+            "pending",
+            f"Pending: no comparable report yet reaches {what}, and the plan runs {by}, after "
+            f"the newest data.{last}",
+        )
+    if after.empty:
+        last = before.iloc[-1]["as_of"] if len(before) else deadline
+        return Verdict(
+            "no report since",
+            f"No report since {_day(last)}: no comparable report reached {what} {by}, and none "
+            "in the year after is recorded.",
+            date=last,
+        )
+    first = after.iloc[0]
+    if ok.loc[after.index[0]]:
+        return Verdict(
+            "met",
+            f"Met late: the first report after {'the year' if no_deadline else 'the deadline'}, "
+            f"{_level(first)}, reaches {what}.",
+            date=first["as_of"],
+            days_late=days(first["as_of"]),
+            evidence=_level(first),
+            source_id=first["source_id"],
+        )
+    return Verdict(
+        "missed",
+        f"Missed: no comparable report reached {what} {by}, and the first after it, "
+        f"{_level(first)}, does not either.",
+        date=first["as_of"],
+        evidence=_level(first),
+        source_id=first["source_id"],
+    )
+
+
+def _event(row: pd.Series) -> str:
+    return f"{row['event'].replace('_', ' ')} on {_day(row['date'])}"
+
+
+def judge_site(
+    plan: pd.Series, events: pd.DataFrame, announced: pd.Timestamp | None, latest: pd.Timestamp
+) -> Verdict:
+    """A planned base event against the site's actual events that no later source contradicts.
+
+    Leave: met (early, on time, late) by the first departure, reversed by a later report of
+    forces there, missed when forces are still reported after the deadline. Keep: missed by a
+    departure before the deadline, met only once forces are reported after it, on track while
+    they are reported before it. Expand: met only by a reported expansion. Open: met by the
+    first report of forces there. A plan dated on its own announcement is judged a year on.
+    """
+    no_deadline = announced is not None and plan["date"] <= announced
+    deadline = announced + NO_DEADLINE_WINDOW if no_deadline else plan["date"]
+    start = announced if announced is not None else plan["date"] - NO_DEADLINE_WINDOW
+    after = events[events["date"] >= start]
+    if no_deadline:
+        by = "within a year of the announcement (no deadline was given)"
+    else:
+        by = f"by {_day(deadline)}"
+
+    def days(date: pd.Timestamp) -> int | None:
+        return None if no_deadline else (date - deadline).days
+
+    kind = site_plan_type(plan["event"])
+    gone = after[after["event"].isin(LEFT_EVENTS)]
+    present = after[after["event"].isin(PRESENCE_EVENTS)]
+    if kind == "leave":
+        if len(gone):
+            hit = gone.iloc[0]
+            back = present[present["date"] > hit["date"]]
+            if len(back):
+                undo = back.iloc[0]
+                return Verdict(
+                    "reversed",
+                    f"Reversed: the site was reported left ({_event(hit)}) but a later source "
+                    f"reports forces there ({_event(undo)}).",
+                    date=undo["date"],
+                    days_late=days(hit["date"]),
+                    evidence=f"{_event(hit)}, then {_event(undo)}",
+                    source_id=undo["source_id"],
+                )
+            return Verdict(
+                "met",
+                f"Met: the site was reported left ({_event(hit)}) and no later source reports "
+                "forces there.",
+                date=hit["date"],
+                days_late=days(hit["date"]),
+                evidence=_event(hit),
+                source_id=hit["source_id"],
+            )
+        still = present[present["date"] > deadline]
+        if deadline <= latest and len(still):
+            hit = still.iloc[0]
+            return Verdict(
+                "missed",
+                f"Missed: the site was to be left {by}, but forces are reported there after "
+                f"that ({_event(hit)}).",
+                date=hit["date"],
+                evidence=_event(hit),
+                source_id=hit["source_id"],
+            )
+        return _unsettled(after, deadline, latest, f"leave the site {by}")
+    if kind == "keep":
+        early = gone[gone["date"] <= deadline]
+        if len(early):
+            hit = early.iloc[0]
+            return Verdict(
+                "missed",
+                f"Missed: the site was to be kept {by}, but it was reported left ({_event(hit)}).",
+                date=hit["date"],
+                evidence=_event(hit),
+                source_id=hit["source_id"],
+            )
+        later = present[present["date"] >= deadline]
+        if len(later):
+            hit = later.iloc[0]
+            after_what = "that year" if no_deadline else "the deadline"
+            return Verdict(
+                "met",
+                f"Met: forces are reported at the site after {after_what} ({_event(hit)}).",
+                date=hit["date"],
+                days_late=days(hit["date"]),
+                evidence=_event(hit),
+                source_id=hit["source_id"],
+            )
+        if deadline > latest and len(present):
+            hit = present.iloc[-1]
+            return Verdict(
+                "on track",
+                f"On track: forces are still reported at the site ({_event(hit)}); the plan to "
+                f"keep it runs {by}, after the newest data, so it cannot be met yet.",
+                date=hit["date"],
+                evidence=_event(hit),
+                source_id=hit["source_id"],
+            )
+        return _unsettled(after, deadline, latest, f"keep the site {by}")
+    goal = {"expand": {"expanded"}, "open": OPENING_EVENTS}[kind]
+    done = after[after["event"].isin(goal)]
+    if len(done):
+        hit = done.iloc[0]
+        what = "an expansion" if kind == "expand" else "forces at the site"
+        return Verdict(
+            "met",
+            f"Met: a source reports {what} ({_event(hit)}).",
+            date=hit["date"],
+            days_late=days(hit["date"]),
+            evidence=_event(hit),
+            source_id=hit["source_id"],
+        )
+    early = gone[gone["date"] <= deadline]
+    if len(early):
+        hit = early.iloc[0]
+        return Verdict(
+            "missed",
+            f"Missed: the site was reported left ({_event(hit)}) before the plan to {kind} it "
+            "was carried out.",
+            date=hit["date"],
+            evidence=_event(hit),
+            source_id=hit["source_id"],
+        )
+    if kind == "expand":
+        aim = "expand the site (only a reported expansion meets it)"
+    else:
+        aim = "open the site"
+    return _unsettled(after, deadline, latest, f"{aim} {by}")
+
+
+def _unsettled(
+    after: pd.DataFrame, deadline: pd.Timestamp, latest: pd.Timestamp, aim: str
+) -> Verdict:
+    """A site plan that no event settles: pending before its deadline, else no report."""
+    if deadline > latest:
+        return Verdict("pending", f"Pending: no source yet reports the plan to {aim} carried out.")
+    last = after.iloc[-1]["date"] if len(after) else None
+    since = _day(last) if last is not None else "the plan"
+    return Verdict(
+        "no report since",
+        f"No report since {since}: no source read says whether the plan to {aim} was carried out.",
+        date=last,
+    )
+
+
+def site_plan_type(event: str) -> str:
+    """leave, keep, expand or open: what a planned base event asks for."""
+    if event in LEFT_EVENTS or event in ("withdrawal_announced", "reduced"):
+        return "leave"
+    if event == "retained":
+        return "keep"
+    if event == "expanded":
+        return "expand"
+    return "open"
+
+
+def judge_milestone(plan: pd.Series, done: pd.DataFrame, latest: pd.Timestamp) -> Verdict:
+    """A planned milestone against the actual milestones that carry it out (``fulfils``) and
+    that no later source contradicts."""
+    if len(done):
+        hit = done.iloc[0]
+        return Verdict(
+            "met",
+            f"Met: {hit['title']} ({_day(hit['date'])}) carries out the plan.",
+            date=hit["date"],
+            days_late=(hit["date"] - plan["date"]).days,
+            evidence=hit["title"],
+            source_id=hit["source_id"],
+        )
+    if plan["date"] > latest:
+        return Verdict(
+            "pending",
+            f"Pending: the deadline ({_day(plan['date'])}) is after the newest data and no "
+            "milestone carries it out yet.",
+        )
+    return Verdict(
+        "no report since",
+        f"No report since the deadline ({_day(plan['date'])}): no source read says it was "
+        "carried out, nor that it was abandoned.",
+        date=plan["date"],
+    )
+
+
+def _row(verdict: Verdict, **plan: object) -> dict[str, object]:
+    return {
+        **plan,
+        "outcome": verdict.outcome,
+        "timing": verdict.timing,
+        "days_late": verdict.days_late,
+        "outcome_date": verdict.date,
+        "evidence": verdict.evidence,
+        "rule": verdict.rule,
+        "outcome_source_id": verdict.source_id,
+    }
+
+
+def troop_plans(
+    troops: pd.DataFrame, published: pd.Series, latest: pd.Timestamp
+) -> list[dict[str, object]]:
+    """Every planned troop level with its verdict."""
+    reports = troops[
+        (troops["kind"] != "planned")
+        & troops["basis"].isin(PRESENCE_BASES)
+        & (troops["scope"] == "country")
+    ].sort_values("as_of", kind="stable")
     rows = []
     for _, plan in troops[troops["kind"] == "planned"].iterrows():
-        target = plan["best"] if pd.notna(plan["best"]) else plan["high"]
-        if pd.isna(target):
+        if pd.isna(plan["best"]) and pd.isna(plan["high"]):
             continue
-        announced = published.get(plan["source_id"])
-        since = _announced(plan["source_id"], published, plan["as_of"] - pd.DateOffset(years=1))
-        reports = reports_all[
-            (reports_all["country"] == plan["country"])
-            & (reports_all["force"] == plan["force"])
-            & (reports_all["as_of"] >= since)
+        same = reports[
+            (reports["country"] == plan["country"]) & (reports["force"] == plan["force"])
         ]
-        meets = reports.apply(_meets, axis=1, args=(int(target), plan["qualifier"])).astype(bool)
-        window = reports[reports["as_of"] <= plan["as_of"] + pd.DateOffset(years=1)]
-        no_deadline = pd.notna(announced) and plan["as_of"] <= announced
-        if no_deadline:
-            # No deadline stated (dated on its announcement): any report within a year that
-            # meets the target counts; otherwise the last report of that year is the evidence.
-            before = window[meets.reindex(window.index)]
-            after = window.iloc[::-1]
-        else:
-            before = reports[(reports["as_of"] < plan["as_of"]) & meets]
-            after = window[window["as_of"] >= plan["as_of"]]
-        force = "US" if plan["force"] == "us" else plan["force"].capitalize()
-        base = {
-            "item": f"{force} troops in {plan['country']}",
-            "country": plan["country"],
-            "planned": format_level(plan),
-            "deadline": plan["as_of"],
-            "announced": announced,
-            "plan_source_id": plan["source_id"],
-        }
-        if not before.empty:
-            hit, outcome = before.iloc[0], "met"
-        elif not after.empty:
-            hit = after.iloc[0]
-            outcome = "met" if _meets(hit, int(target), plan["qualifier"]) else "missed"
-        else:
-            outcome = "pending" if plan["as_of"] > latest else "no report since"
-            rows.append(_row(**base, outcome=outcome))
-            continue
+        announced = _announced(plan["source_id"], published)
+        force = {"us": "US", "partners": "Partner", "all": "All coalition"}[plan["force"]]
         rows.append(
             _row(
-                **base,
-                outcome=outcome,
-                outcome_date=hit["as_of"],
-                days_late=None if no_deadline else (hit["as_of"] - plan["as_of"]).days,
-                evidence=f"{format_level(hit)} reported",
-                outcome_source_id=hit["source_id"],
+                judge_level(plan, same, announced, latest),
+                item=f"{force} troops in {plan['country']}",
+                country=plan["country"],
+                plan_type="troop level",
+                planned=format_level(plan),
+                deadline=plan["as_of"],
+                announced=announced,
+                plan_source_id=plan["source_id"],
             )
         )
     return rows
 
 
 def base_plans(
-    bases: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, latest: pd.Timestamp
-) -> list[dict]:
-    """Planned base events against the actual events after the announcement.
-
-    A plan to leave is met by a handover or vacating and reversed when forces are reported
-    staying (retained, reoccupied, present) instead or afterwards. A plan to stay or expand is
-    met by a report of presence and reversed by a handover or vacating before its deadline.
-    """
-    published = sources.set_index("source_id")["published"]
+    bases: pd.DataFrame, events: pd.DataFrame, published: pd.Series, latest: pd.Timestamp
+) -> list[dict[str, object]]:
+    """Every planned base event with its verdict."""
     names = bases.set_index("base_id")["name"]
     countries = bases.set_index("base_id")["country"]
-    actual = events[events["kind"] == "actual"].sort_values("date", kind="stable")
+    standing = events[(events["kind"] == "actual") & events["contradicted_by"].isna()]
+    standing = standing.sort_values("date", kind="stable")
     rows = []
     for _, plan in events[events["kind"] == "planned"].iterrows():
-        announced = published.get(plan["source_id"])
-        since = _announced(plan["source_id"], published, plan["date"] - pd.DateOffset(years=1))
-        after = actual[(actual["base_id"] == plan["base_id"]) & (actual["date"] >= since)]
-        leaving = plan["event"] in LEFT_EVENTS or plan["event"] == "withdrawal_announced"
-        goal, contrary = (
-            (LEFT_EVENTS, STAY_EVENTS) if leaving else (STAY_EVENTS | {plan["event"]}, LEFT_EVENTS)
+        announced = _announced(plan["source_id"], published)
+        kind = site_plan_type(plan["event"])
+        rows.append(
+            _row(
+                judge_site(
+                    plan, standing[standing["base_id"] == plan["base_id"]], announced, latest
+                ),
+                item=f"{names.get(plan['base_id'], plan['base_id'])}: {kind}",
+                country=countries.get(plan["base_id"]),
+                plan_type=f"site: {kind}",
+                planned=plan["event"].replace("_", " "),
+                deadline=plan["date"],
+                announced=announced,
+                plan_source_id=plan["source_id"],
+            )
         )
-        done = after[after["event"].isin(goal)]
-        against = after[after["event"].isin(contrary)]
-        if not leaving:
-            against = against[against["date"] <= plan["date"]]
-        label = plan["event"].replace("_", " ")
-        base = {
-            "item": f"{names.get(plan['base_id'], plan['base_id'])}: {label}",
-            "country": countries.get(plan["base_id"]),
-            "planned": label,
-            "deadline": plan["date"],
-            "announced": announced,
-            "plan_source_id": plan["source_id"],
-        }
-        hit = done.iloc[0] if not done.empty else None
-        undo = None
-        if not against.empty:
-            later = against if hit is None else against[against["date"] > hit["date"]]
-            undo = later.iloc[0] if not later.empty else None
-        if undo is not None:
-            first = (
-                ""
-                if hit is None
-                else f"{hit['event'].replace('_', ' ')} on {hit['date']:%Y-%m-%d}, then "
-            )
-            rows.append(
-                _row(
-                    **base,
-                    outcome="reversed",
-                    outcome_date=undo["date"],
-                    days_late=None if hit is None else (hit["date"] - plan["date"]).days,
-                    evidence=first + undo["event"].replace("_", " "),
-                    outcome_source_id=undo["source_id"],
-                )
-            )
-        elif hit is not None:
-            rows.append(
-                _row(
-                    **base,
-                    outcome="met",
-                    outcome_date=hit["date"],
-                    days_late=(hit["date"] - plan["date"]).days,
-                    evidence=hit["event"].replace("_", " "),
-                    outcome_source_id=hit["source_id"],
-                )
-            )
-        else:
-            rows.append(_row(**base, outcome="pending" if plan["date"] > latest else "missed"))
     return rows
 
 
-def milestone_plans(milestones: pd.DataFrame, latest: pd.Timestamp) -> list[dict]:
-    """Planned milestones against the actual milestones that name them in ``fulfils``."""
-    actual = milestones[milestones["status"] == "actual"].sort_values("date")
-    rows = []
-    for _, plan in milestones[milestones["status"] == "planned"].iterrows():
-        done = actual[actual["fulfils"] == plan["milestone_id"]]
-        base = {
-            "item": plan["title"],
-            "country": plan["country"],
-            "planned": plan["kind"],
-            "deadline": plan["date"],
-            "announced": None,
-            "plan_source_id": plan["source_id"],
-        }
-        if not done.empty:
-            hit = done.iloc[0]
-            rows.append(
-                _row(
-                    **base,
-                    outcome="met",
-                    outcome_date=hit["date"],
-                    days_late=(hit["date"] - plan["date"]).days,
-                    evidence=hit["title"],
-                    outcome_source_id=hit["source_id"],
-                )
-            )
-        else:
-            rows.append(_row(**base, outcome="pending" if plan["date"] > latest else "missed"))
-    return rows
+def milestone_plans(
+    milestones: pd.DataFrame, published: pd.Series, latest: pd.Timestamp
+) -> list[dict[str, object]]:
+    """Every planned milestone with its verdict."""
+    actual = milestones[(milestones["status"] == "actual") & milestones["contradicted_by"].isna()]
+    actual = actual.sort_values("date", kind="stable")
+    return [
+        _row(
+            judge_milestone(plan, actual[actual["fulfils"] == plan["milestone_id"]], latest),
+            item=plan["title"],
+            country=plan["country"],
+            plan_type="milestone",
+            planned=plan["kind"],
+            deadline=plan["date"],
+            announced=_announced(plan["source_id"], published),
+            plan_source_id=plan["source_id"],
+        )
+        for _, plan in milestones[milestones["status"] == "planned"].iterrows()
+    ]
 
 
 def ledger(dataset, latest: pd.Timestamp) -> pd.DataFrame:
-    """Every planned item with its outcome: met, missed, reversed, pending or no report since.
-
-    ``days_late`` is negative when a plan was met early.
-    """
+    """Every planned item with its verdict; ``days_late`` is negative when met early."""
+    published = dataset.sources.set_index("source_id")["published"]
     rows = [
-        *troop_plans(dataset.troop_levels, dataset.sources, latest),
-        *base_plans(dataset.bases, dataset.base_events, dataset.sources, latest),
-        *milestone_plans(dataset.milestones, latest),
+        *troop_plans(dataset.troop_levels, published, latest),
+        *base_plans(dataset.bases, dataset.base_events, published, latest),
+        *milestone_plans(dataset.milestones, published, latest),
     ]
     out = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     for column in ("deadline", "announced", "outcome_date"):

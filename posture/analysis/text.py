@@ -37,3 +37,41 @@ def code_span(text: str, limit: int) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
     return f"`{flat}`"
+
+
+def link(label: str, url: object) -> str:
+    """A markdown link built by our code: the label escaped, the address only if http(s)."""
+    text = escape_markdown(label)
+    address = str(url)
+    if not address.startswith(("http://", "https://")) or any(c.isspace() for c in address):
+        return text
+    return f"[{text}]({address.replace('(', '%28').replace(')', '%29')})"
+
+
+CLASS_WORDS = {
+    "official": "official",
+    "wire": "wire agency",
+    "press": "press",
+    "monitor": "monitor",
+    "think_tank": "think tank",
+    "state_media": "state media",
+    "partisan": "partisan outlet",
+    "claimant": "armed group",
+    "reference": "reference work",
+}
+
+
+def report_lines(reports: pd.DataFrame, limit: int = 6) -> str:
+    """Markdown: each report's figure, date, kind and basis, and a link to its source with the
+    source's class, newest first ('about 2,500, 18 Jan 2026, reported estimate — Shafaq
+    News (press)')."""
+    lines = []
+    for row in reports.head(limit).itertuples():
+        source = link(str(row.publisher), row.url)
+        lines.append(
+            f"- {escape_markdown(row.figure)}, {row.as_of:%d %b %Y}, {row.kind} {row.basis} — "
+            f"{source} ({CLASS_WORDS.get(row.source_class, row.source_class)})"
+        )
+    if len(reports) > limit:
+        lines.append(f"- … and {len(reports) - limit} more (download the table below)")
+    return "\n".join(lines)

@@ -10,6 +10,12 @@ from schemas import REGISTRY, SHARED_SCOPES
 from schemas.base_events import HELD_EVENTS, LEFT_EVENTS
 
 KIND_ORDER = {"official": 0, "reported": 1, "planned": 2}
+# Reports of how many troops are there; caps (fml) and plans measure something else.
+PRESENCE_BASES = ("count", "estimate")
+# A site counts as held on a date only while its last report of forces there is at most this
+# many days old; after that its status is "unconfirmed" (no report since).
+FRESH_DAYS = 365
+SITE_STATUSES = ["held", "unconfirmed", "left", "not yet"]
 # A step line carries a level forward to the next report only if that report comes within
 # this many days; a longer silence is drawn as a gap, not as an assumed constant level.
 MAX_CARRY_DAYS = 550
@@ -167,38 +173,72 @@ def format_level(row: pd.Series) -> str:
     return text
 
 
-def base_status_at(bases: pd.DataFrame, events: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
-    """Each base with its status on ``date`` from actual events up to that day.
+def standing_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Actual events that no later source contradicts: what a site's status rests on."""
+    return events[(events["kind"] == "actual") & events["contradicted_by"].isna()]
 
-    status is ``held`` (last event says forces are there), ``left`` (handed over or vacated)
-    or ``no record yet`` (no actual event on or before the date). ``last_event``,
-    ``last_event_date`` and ``source_id`` name the event the status rests on.
+
+def presence_reports(events: pd.DataFrame, incidents: pd.DataFrame | None) -> pd.DataFrame:
+    """Dated reports that forces were at a site: standing actual events, plus attacks on the
+    site recorded in this dataset (first reports of hostile incidents naming the base), which
+    refresh a held site's status but never undo a departure."""
+    rows = standing_events(events)[["base_id", "date", "event", "source_id"]]
+    if incidents is None or incidents.empty:
+        return rows
+    attacks = first_reports(attacks_only(incidents))
+    attacks = attacks[attacks["base_id"].notna()]
+    hits = attacks[["base_id", "date", "source_id"]].assign(event="attack_recorded")
+    return pd.concat([rows, hits], ignore_index=True)
+
+
+def base_status_at(
+    bases: pd.DataFrame,
+    events: pd.DataFrame,
+    date: pd.Timestamp,
+    incidents: pd.DataFrame | None = None,
+    fresh_days: int = FRESH_DAYS,
+) -> pd.DataFrame:
+    """Each site with its status on ``date`` from the standing actual events up to that day.
+
+    ``held``: the last event says forces are there, and it (or a recorded attack on the site
+    since, when ``incidents`` are given) is at most ``fresh_days`` old; ``unconfirmed``: the
+    last such report is older; ``left``: handed over or vacated; ``not yet``: no actual event
+    on or before the date. ``last_event``, ``last_reported`` and ``event_source_id`` name the
+    report it rests on.
     """
     date = pd.Timestamp(date)
-    actual = events[(events["kind"] == "actual") & (events["date"] <= date)]
-    last = (
-        actual.sort_values(["base_id", "date"], kind="stable")
-        .groupby("base_id", as_index=False)
-        .tail(1)[["base_id", "event", "date", "source_id"]]
-        .rename(
-            columns={
-                "event": "last_event",
-                "date": "last_event_date",
-                "source_id": "event_source_id",
-            }
-        )
-    )
-    out = bases.merge(last, on="base_id", how="left")
-    out["status"] = "no record yet"
-    out.loc[out["last_event"].isin(HELD_EVENTS), "status"] = "held"
-    out.loc[out["last_event"].isin(LEFT_EVENTS), "status"] = "left"
+    reports = presence_reports(events, incidents)
+    reports = reports[reports["date"] <= date].sort_values(["base_id", "date"], kind="stable")
+    chosen: dict[str, tuple[str, str, pd.Timestamp, str]] = {}
+    for base_id, rows in reports.groupby("base_id", sort=False):
+        real = rows[rows["event"] != "attack_recorded"]
+        if real.empty:
+            continue
+        last = real.iloc[-1]
+        # A departure rests on itself; a held site on its newest report since (an attack on
+        # it recorded later keeps it current).
+        rest = last if last["event"] in LEFT_EVENTS else rows.iloc[-1]
+        chosen[base_id] = (last["event"], rest["event"], rest["date"], rest["source_id"])
+    out = bases.copy()
+    picked = [chosen.get(b, (None, None, pd.NaT, None)) for b in out["base_id"]]
+    status_event = pd.Series([p[0] for p in picked], index=out.index, dtype="object")
+    out["last_event"] = pd.Series([p[1] for p in picked], index=out.index, dtype="str")
+    out["last_reported"] = pd.to_datetime(pd.Series([p[2] for p in picked], index=out.index))
+    out["event_source_id"] = pd.Series([p[3] for p in picked], index=out.index, dtype="str")
+    fresh = (date - out["last_reported"]).dt.days <= fresh_days
+    held = status_event.isin(HELD_EVENTS)
+    out["status"] = "not yet"
+    out.loc[held & fresh, "status"] = "held"
+    out.loc[held & ~fresh, "status"] = "unconfirmed"
+    out.loc[status_event.isin(LEFT_EVENTS), "status"] = "left"
     return out.reset_index(drop=True)
 
 
-def count_held_bases(status: pd.DataFrame) -> pd.Series:
-    """Number of bases held per country, from ``base_status_at`` output."""
-    held = status[status["status"] == "held"]
-    return held.groupby("country").size()
+def count_by_status(status: pd.DataFrame) -> pd.DataFrame:
+    """Sites per country and status (columns held, unconfirmed, left, not yet), from
+    ``base_status_at`` output."""
+    table = status.groupby(["country", "status"]).size().unstack(fill_value=0)
+    return table.reindex(columns=SITE_STATUSES, fill_value=0).astype(int)
 
 
 def first_reports(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -242,12 +282,6 @@ def latest_date(dataset) -> pd.Timestamp:
     return max(pd.Timestamp(c) for c in candidates if not pd.isna(c))
 
 
-def nations_reported_since(contributions: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
-    """Nations with at least one contribution dated on or after ``since`` (latest row each)."""
-    rows = contributions[contributions["as_of"] >= pd.Timestamp(since)]
-    return rows.sort_values("as_of").groupby("iso3", as_index=False).tail(1)
-
-
 def step_series(
     points: pd.DataFrame, date_col: str = "as_of", value_col: str = "best"
 ) -> pd.DataFrame:
@@ -267,19 +301,14 @@ def step_series(
     return pd.DataFrame(rows, columns=[date_col, value_col])
 
 
-def primary_levels(troops: pd.DataFrame) -> pd.DataFrame:
-    """One level per country, force and date for the line: official before reported.
-
-    Other reports for the same date stay in the data and are drawn as markers.
-    """
+def primary_levels(troops: pd.DataFrame, by_basis: bool = True) -> pd.DataFrame:
+    """One level per country, force, basis (unless ``by_basis`` is False) and date: official
+    before reported. Other reports for the same date stay in the data and are drawn as markers."""
     rows = troops[(troops["kind"] != "planned") & troops["best"].notna()]
     order = rows["kind"].map(KIND_ORDER)
-    rows = rows.assign(_order=order).sort_values(
-        ["country", "force", "as_of", "_order"], kind="stable"
-    )
-    return (
-        rows.groupby(["country", "force", "as_of"], as_index=False).head(1).drop(columns="_order")
-    )
+    keys = ["country", "force", *(["basis"] if by_basis else []), "as_of"]
+    rows = rows.assign(_order=order).sort_values([*keys, "_order"], kind="stable")
+    return rows.groupby(keys, as_index=False).head(1).drop(columns="_order")
 
 
 def month_range(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
@@ -290,14 +319,20 @@ def month_range(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
 def levels_by_month(
     troops: pd.DataFrame, country: str, months: pd.DatetimeIndex, force: str = "us"
 ) -> pd.DataFrame:
-    """The level in force at the end of each month: the latest primary report, carried at most
+    """Troops present at the end of each month: the latest report of troops present in the whole
+    country (headcounts and estimates, ``PRESENCE_BASES``; never caps or plans), carried at most
     ``MAX_CARRY_DAYS``; months without one are empty (unknown), never filled.
 
     Returns month, low, best, high (low/high fall back to best where the report has no range)
-    and the as_of date and source of the report used.
+    and the as_of date, basis and source of the report used.
     """
-    rows = primary_levels(troops[(troops["country"] == country) & (troops["force"] == force)])
-    rows = rows.sort_values("as_of").reset_index(drop=True)
+    rows = troops[
+        (troops["country"] == country)
+        & (troops["force"] == force)
+        & troops["basis"].isin(PRESENCE_BASES)
+        & (troops["scope"] == "country")
+    ]
+    rows = primary_levels(rows, by_basis=False).sort_values("as_of").reset_index(drop=True)
     month_ends = pd.DatetimeIndex(months) + pd.offsets.MonthEnd(0)
     # The latest report on or before each month end (one per date after primary_levels).
     position = rows["as_of"].searchsorted(month_ends, side="right") - 1
@@ -306,46 +341,67 @@ def levels_by_month(
     age = (pd.Series(month_ends) - picked["as_of"]).dt.days
     keep = age <= MAX_CARRY_DAYS
     best = picked["best"].astype("Float64").where(keep)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "month": pd.DatetimeIndex(months),
             "low": picked["low"].astype("Float64").fillna(best).where(keep),
             "best": best,
             "high": picked["high"].astype("Float64").fillna(best).where(keep),
             "as_of": picked["as_of"].where(keep),
+            "basis": picked["basis"].where(keep),
             "source_id": picked["source_id"].where(keep),
         }
     )
-    return frame
 
 
 def held_by_month(
-    bases: pd.DataFrame, events: pd.DataFrame, months: pd.DatetimeIndex
+    bases: pd.DataFrame,
+    events: pd.DataFrame,
+    months: pd.DatetimeIndex,
+    incidents: pd.DataFrame | None = None,
+    fresh_days: int = FRESH_DAYS,
 ) -> pd.DataFrame:
-    """Bases held per country at the end of each month (from actual events only).
-
-    Same rule as ``base_status_at`` on every month end, computed in one as-of join.
-    """
-    actual = events.loc[events["kind"] == "actual", ["base_id", "date", "event"]]
-    actual = actual.sort_values("date", kind="stable")
+    """Sites held per country at the end of each month: the ``base_status_at`` rule on every
+    month end, in two as-of joins (the last event, and the newest report of presence);
+    ``unconfirmed`` counts the sites whose last report is older than ``fresh_days``."""
+    reports = presence_reports(events, incidents).sort_values("date", kind="stable")
     grid = pd.DataFrame(
         [(month + pd.offsets.MonthEnd(0), month) for month in months], columns=["date", "month"]
     ).merge(bases[["base_id", "country"]], how="cross")
     grid = grid.sort_values("date", kind="stable")
-    joined = pd.merge_asof(grid, actual, on="date", by="base_id", direction="backward")
-    joined["held"] = joined["event"].isin(HELD_EVENTS)
-    out = joined.groupby(["month", "country"], as_index=False)["held"].sum()
-    out["held"] = out["held"].astype(int)
+    real = reports[reports["event"] != "attack_recorded"][["base_id", "date", "event"]]
+    joined = pd.merge_asof(
+        grid,
+        real.rename(columns={"date": "event_date"}),
+        left_on="date",
+        right_on="event_date",
+        by="base_id",
+        direction="backward",
+    )
+    joined = pd.merge_asof(
+        joined.sort_values("date", kind="stable"),
+        reports[["base_id", "date"]].rename(columns={"date": "reported"}),
+        left_on="date",
+        right_on="reported",
+        by="base_id",
+        direction="backward",
+    )
+    present = joined["event"].isin(HELD_EVENTS)
+    fresh = (joined["date"] - joined["reported"]).dt.days <= fresh_days
+    joined["held"] = present & fresh
+    joined["unconfirmed"] = present & ~fresh
+    out = joined.groupby(["month", "country"], as_index=False)[["held", "unconfirmed"]].sum()
+    out[["held", "unconfirmed"]] = out[["held", "unconfirmed"]].astype(int)
     return out.sort_values(["month", "country"]).reset_index(drop=True)
 
 
 def base_lifecycle(bases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """One row per base: first and last actual event, and whether it was left.
+    """One row per site: first and last standing actual event, and whether it was left.
 
-    ``end`` is the date of the last actual event; ``left`` says whether that event was a
-    handover or vacating, so a bar that ends without it means 'last reported there'.
+    ``end`` is the date of the last standing actual event; ``left`` says whether that event was
+    a handover or vacating, so a bar that ends without it means 'last reported there'.
     """
-    actual = events[events["kind"] == "actual"].sort_values("date")
+    actual = standing_events(events).sort_values("date")
     first = actual.groupby("base_id")["date"].min()
     last = actual.groupby("base_id").tail(1).set_index("base_id")
     out = bases[["base_id", "name", "country"]].copy()
@@ -388,14 +444,21 @@ def source_citations(dataset) -> pd.DataFrame:
 
 
 def troop_disagreements(troops: pd.DataFrame) -> pd.DataFrame:
-    """Country, force and month where reports (not plans) give different figures."""
-    rows = troops[(troops["kind"] != "planned") & troops["best"].notna()]
+    """Country, force and month where reports of troops present in the whole country give
+    different figures (caps, plans and partial counts are other measures)."""
+    rows = troops[
+        (troops["kind"] != "planned")
+        & troops["best"].notna()
+        & troops["basis"].isin(PRESENCE_BASES)
+        & (troops["scope"] == "country")
+    ]
     rows = rows.assign(month=rows["as_of"].dt.to_period("M").dt.to_timestamp())
     grouped = rows.groupby(["country", "force", "month"])
     out = grouped.agg(
         reports=("best", "size"),
         lowest=("best", "min"),
         highest=("best", "max"),
+        bases=("basis", lambda s: ", ".join(sorted(set(s)))),
         sources=("source_id", lambda s: "; ".join(sorted(set(s)))),
     ).reset_index()
     return out[out["lowest"] != out["highest"]].reset_index(drop=True)

@@ -1,29 +1,40 @@
 """Everything each page shows, computed from the dataset and the filter values in one call.
 
-Each view is pure (no Streamlit) and takes only the dataset and plain filter values, so the
-pages can cache a whole view per filter combination and a warm rerun only draws it.
+Each view is pure (no Streamlit), takes only the dataset and plain filter values and returns a
+dataclass the page reads by attribute, so the pages can cache a whole view per filter
+combination and a warm rerun only draws it. The tables a page offers for download come from
+here too, so ``python -m posture export`` writes the same bytes.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass, field
 
-from posture.analysis import charts, incidents, plans, transforms
-from posture.analysis.text import escape_markdown, source_link, span
+import pandas as pd
+import plotly.graph_objects as go
+
+from posture.analysis import charts, headlines, incidents, plans, transforms
+from posture.analysis.headlines import LatestFigure, NationPresence
+from posture.analysis.text import span
 from posture.data.dataset import Dataset
 from posture.data.docs import data_dictionary
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
 # The first month any view shows (the shared date filter starts in January 2014).
 FIRST_MONTH = pd.Timestamp("2014-01-01")
+# Nations count as present when an actual contribution was reported this recently.
+NATIONS_RECENT_YEARS = 2
+# The Overview's count of recorded attacks covers this many months up to the newest data.
+RECENT_MONTHS = 12
+RECORDED = "recorded in this dataset"
 
 
-def countries_for(country: str) -> list[str] | None:
+def countries_for(country: str | None) -> list[str] | None:
     """Country names for the shared filter's choice; None for both (no restriction)."""
     return None if country in (None, "Both") else [country]
 
 
-def troop_countries(country: str) -> list[str]:
+def troop_countries(country: str | None) -> list[str]:
     """Countries that have troop lines for the shared filter's choice."""
     return ["Iraq", "Syria"] if country in (None, "Both") else [country]
 
@@ -31,75 +42,232 @@ def troop_countries(country: str) -> list[str]:
 def with_source_columns(
     frame: pd.DataFrame, sources: pd.DataFrame, prefix: str = ""
 ) -> pd.DataFrame:
-    """Add the publisher and URL of ``{prefix}source_id`` next to each row."""
+    """Add the publisher, source class and URL of ``{prefix}source_id`` next to each row."""
     column = f"{prefix}source_id"
     lookup = sources.set_index("source_id")
     out = frame.copy()
     out[f"{prefix}publisher"] = out[column].map(lookup["publisher"])
+    out[f"{prefix}source_class"] = out[column].map(lookup["kind"])
     out[f"{prefix}url"] = out[column].map(lookup["url"])
     return out
 
 
-def _table(dataset, name, country, start, end, search=None):
+def _table(
+    dataset: Dataset,
+    name: str,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    search: str | None = None,
+) -> pd.DataFrame:
     return transforms.filter_table(dataset, name, countries_for(country), start, end, search)
 
 
-def overview(dataset: Dataset, country: str, start, end) -> dict:
-    """Headline figures and the troop chart."""
+# --- Overview ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Outside tallies overlapping a window, to set beside a count of recorded incidents."""
+
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        """What to print under the count: the tallies, or that none was found."""
+        if not self.lines:
+            return (
+                "No official, claimant, monitor or press tally of attacks overlapping this "
+                "window was found."
+            )
+        return "Tallies from outside this dataset for the same window: " + "; ".join(self.lines)
+
+
+def _tallies(
+    dataset: Dataset, start: pd.Timestamp | None, end: pd.Timestamp | None, countries
+) -> Tallies:
+    found = headlines.tallies_overlapping(
+        dataset.attack_counts, dataset.sources, start, end, countries
+    )
+    return Tallies(start, end, headlines.tally_lines(found))
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """Headline figures, each saying what it counts and how sure it is, and the troop chart."""
+
+    latest: pd.Timestamp
+    figures: list[LatestFigure]
+    sites: pd.DataFrame
+    recorded_attacks: int
+    attacks_since: pd.Timestamp
+    tallies: Tallies
+    nations: NationPresence
+    figure: go.Figure
+    table: pd.DataFrame
+
+    @property
+    def held(self) -> int:
+        """Sites held on the data date (a report at most 12 months old)."""
+        return int(self.sites["held"].sum()) if len(self.sites) else 0
+
+    @property
+    def unconfirmed(self) -> int:
+        """Sites whose last report of forces there is older than 12 months."""
+        return int(self.sites["unconfirmed"].sum()) if len(self.sites) else 0
+
+
+def overview(dataset: Dataset, country: str | None) -> OverviewView:
+    """Headline figures and the troop chart for the shared country filter."""
     latest = transforms.latest_date(dataset)
     countries = countries_for(country)
     status = transforms.filter_countries(
-        transforms.base_status_at(dataset.bases, dataset.base_events, latest), countries
+        transforms.base_status_at(dataset.bases, dataset.base_events, latest, dataset.incidents),
+        countries,
     )
+    since = latest - pd.DateOffset(months=RECENT_MONTHS)
     recent = transforms.filter_countries(
-        transforms.incidents_in_last_months(dataset.incidents, latest), countries
+        transforms.incidents_in_last_months(dataset.incidents, latest, RECENT_MONTHS), countries
     )
-    since = latest - pd.DateOffset(years=2)
-    nations = transforms.nations_reported_since(
-        transforms.filter_countries(dataset.contributions, countries, "deployed_to"), since
+    contributions = transforms.filter_countries(dataset.contributions, countries, "deployed_to")
+    nations = headlines.nations_present(
+        contributions, dataset.nations, latest - pd.DateOffset(years=NATIONS_RECENT_YEARS)
     )
-    return {
-        "latest": latest,
-        "headlines": [
-            _headline(dataset, c, transforms.latest_levels(dataset.troop_levels, c))
-            for c in troop_countries(country)
-        ],
-        "held": transforms.count_held_bases(status),
-        "recent": len(recent),
-        "since": since,
-        "nations": len(nations),
-        "figure": charts.troop_levels_chart(
+    figures = [
+        headlines.latest_figure(dataset.troop_levels, dataset.sources, c)
+        for c in troop_countries(country)
+    ]
+    sites = transforms.count_by_status(status)
+    tallies = _tallies(dataset, since, latest, countries)
+    view = OverviewView(
+        latest=latest,
+        figures=figures,
+        sites=sites,
+        recorded_attacks=len(recent),
+        attacks_since=since,
+        tallies=tallies,
+        nations=nations,
+        figure=charts.troop_levels_chart(
             dataset.troop_levels, dataset.sources, troop_countries(country)
         ),
-    }
+        table=pd.DataFrame(),
+    )
+    object.__setattr__(view, "table", headline_table(view))
+    return view
 
 
-def _headline(dataset: Dataset, country: str, levels: pd.DataFrame) -> dict:
-    """The overview's troop figure for one country: value, hover help and source caption."""
-    label = f"US troops in {country}"
-    if levels.empty:
-        return {"label": label, "value": "unknown", "help": None, "caption": None}
-    top = levels.iloc[0]
-    others = len(levels) - 1
-    note = f" · {others} other report(s) that day" if others else ""
-    return {
-        "label": label,
-        "value": transforms.format_level(top),
-        "help": f"{top['kind'].capitalize()} figure. Quote: “{escape_markdown(top['quote'])}”",
-        "caption": f"As of {top['as_of']:%d %b %Y} · "
-        f"{source_link(dataset.sources, top['source_id'])}{note}",
-    }
+def headline_table(view: OverviewView) -> pd.DataFrame:
+    """One row per headline figure: its value or range, the reports behind it, their dates and
+    sources (what ``python -m posture export headlines`` writes)."""
+    rows = []
+    for figure in view.figures:
+        reports = figure.reports
+        rows.append(
+            {
+                "figure": figure.label,
+                "counts": "troops present in the whole country (headcounts and estimates)",
+                "value": figure.value,
+                "agree": "yes" if figure.agree else "no",
+                "reports": len(reports),
+                "from": figure.window_start,
+                "to": figure.window_end,
+                "detail": "; ".join(
+                    f"{r.figure} ({r.basis}, {r.as_of:%Y-%m-%d}, {r.publisher})"
+                    for r in reports.itertuples()
+                ),
+                "source_ids": "; ".join(reports["source_id"]),
+                "note": figure.preferred,
+            }
+        )
+    for status, meaning in (
+        ("held", "sites whose last report of forces there is at most 12 months old"),
+        ("unconfirmed", "sites last reported held more than 12 months before"),
+    ):
+        rows.append(
+            {
+                "figure": f"Sites {status}",
+                "counts": meaning,
+                "value": str(int(view.sites[status].sum()) if len(view.sites) else 0),
+                "agree": "",
+                "reports": None,
+                "from": None,
+                "to": view.latest,
+                "detail": ", ".join(f"{c}: {n}" for c, n in view.sites[status].items()),
+                "source_ids": "",
+                "note": "",
+            }
+        )
+    rows.append(
+        {
+            "figure": f"Attacks {RECORDED}, last {RECENT_MONTHS} months",
+            "counts": "first reports of attacks in this dataset (not a complete count)",
+            "value": str(view.recorded_attacks),
+            "agree": "",
+            "reports": None,
+            "from": view.attacks_since,
+            "to": view.latest,
+            "detail": "; ".join(view.tallies.lines),
+            "source_ids": "",
+            "note": view.tallies.text if not view.tallies.lines else "",
+        }
+    )
+    rows.append(
+        {
+            "figure": f"Nations reported present in the last {NATIONS_RECENT_YEARS} years",
+            "counts": "nations with an actual contribution reported since the date",
+            "value": str(view.nations.count),
+            "agree": "",
+            "reports": None,
+            "from": view.nations.since,
+            "to": view.latest,
+            "detail": "; ".join(
+                f"{r.nation} ({r.latest_report:%Y-%m-%d}, {r.latest_figure})"
+                for r in view.nations.nations.itertuples()
+            ),
+            "source_ids": "; ".join(view.nations.nations["source_id"]),
+            "note": "",
+        }
+    )
+    out = pd.DataFrame(rows)
+    out["reports"] = out["reports"].astype("Int64")
+    for column in ("from", "to"):
+        out[column] = pd.to_datetime(out[column])
+    return out
 
 
-def troops(dataset: Dataset, country, start, end, force, kinds, show_milestones) -> dict:
-    """The troop chart, the disagreements and the rows shown."""
+# --- Troops -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TroopsView:
+    """The troop chart (one line per counting basis), disagreements and every report shown."""
+
+    rows: int
+    figure: go.Figure
+    conflicts: pd.DataFrame
+    table: pd.DataFrame
+    latest: list[LatestFigure]
+
+
+def troops(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    force: str,
+    kinds: list[str],
+    show_milestones: bool,
+) -> TroopsView:
+    """The troop chart, the latest figures, the disagreements and the rows shown."""
     rows = _table(dataset, "troop_levels", country, start, end)
     rows = rows[(rows["force"] == force) & rows["kind"].isin(kinds)]
     milestones = _table(dataset, "milestones", country, start, end)
     milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
-    return {
-        "rows": len(rows),
-        "figure": charts.troop_levels_chart(
+    return TroopsView(
+        rows=len(rows),
+        figure=charts.troop_levels_chart(
             rows,
             dataset.sources,
             troop_countries(country),
@@ -107,109 +275,220 @@ def troops(dataset: Dataset, country, start, end, force, kinds, show_milestones)
             milestones=milestones if show_milestones else None,
             band=True,
         ),
-        "conflicts": transforms.troop_disagreements(rows),
-        "table": with_source_columns(rows, dataset.sources),
-    }
+        conflicts=transforms.troop_disagreements(rows),
+        table=with_source_columns(rows, dataset.sources).sort_values(
+            "as_of", ascending=False, kind="stable"
+        ),
+        latest=[
+            headlines.latest_figure(dataset.troop_levels, dataset.sources, c, force)
+            for c in troop_countries(country)
+        ],
+    )
 
 
-def _sites(dataset: Dataset, country, start, end):
+# --- Bases ------------------------------------------------------------------------------
+
+POSTURE_COLUMNS = [
+    "base_id",
+    "name",
+    "country",
+    "status",
+    "last_event",
+    "last_reported",
+    "source_id",
+    "publisher",
+    "source_class",
+    "url",
+]
+
+
+def _sites(
+    dataset: Dataset, country: str | None, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sites in view and every event of theirs."""
     sites = _table(dataset, "bases", country, start, end)
     return sites, dataset.base_events[dataset.base_events["base_id"].isin(sites["base_id"])]
 
 
-def bases(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
+def posture_table(status: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per site: its status on the date, the last report it rests on and its source
+    (what ``python -m posture export posture`` writes)."""
+    # The site's own source_id is that of its coordinates; the status rests on the event's.
+    table = status.drop(columns="source_id").rename(columns={"event_source_id": "source_id"})
+    table = with_source_columns(table, sources)
+    return table[POSTURE_COLUMNS].sort_values(["country", "name"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class BasesView:
+    """Status of every site on a date: counts, the map and the table."""
+
+    on: pd.Timestamp
+    counts: pd.DataFrame
+    unmapped: list[str]
+    map: go.Figure
+    status_table: pd.DataFrame
+
+    @property
+    def held(self) -> int:
+        """Sites held on the date, all countries in view."""
+        return int(self.counts["held"].sum()) if len(self.counts) else 0
+
+
+def bases(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    on: pd.Timestamp,
+) -> BasesView:
     """Status of every site on a date and the map (:func:`base_lifecycles` has the rest)."""
     sites, events = _sites(dataset, country, start, end)
-    status = transforms.base_status_at(sites, events, on)
-    status_table = with_source_columns(
-        status[
-            [
-                "name",
-                "country",
-                "admin1",
-                "status",
-                "last_event",
-                "last_event_date",
-                "event_source_id",
-            ]
-        ],
-        dataset.sources,
-        prefix="event_",
+    status = transforms.base_status_at(sites, events, on, dataset.incidents)
+    return BasesView(
+        on=pd.Timestamp(on),
+        counts=transforms.count_by_status(status),
+        unmapped=status.loc[status["latitude"].isna(), "name"].tolist(),
+        map=charts.bases_map(status, on),
+        status_table=posture_table(status, dataset.sources),
     )
-    return {
-        "held": transforms.count_held_bases(status),
-        "unmapped": status.loc[status["latitude"].isna(), "name"].tolist(),
-        "map": charts.bases_map(status, on),
-        "status_table": status_table,
-    }
 
 
-def base_lifecycles(dataset: Dataset, country, start, end, on: pd.Timestamp) -> dict:
-    """Each site's first to last reported event (with the posture date marked), and the
-    events in the date range."""
+@dataclass(frozen=True)
+class LifecyclesView:
+    """Each site's life as a bar with its events, and the table of events."""
+
+    lifecycle: go.Figure
+    events_table: pd.DataFrame
+
+
+def base_lifecycles(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    on: pd.Timestamp,
+) -> LifecyclesView:
+    """Each site's first to last standing event (the posture date marked), and the events in
+    the date range, contradicted ones included and marked."""
     sites, events = _sites(dataset, country, start, end)
     shown = _table(dataset, "base_events", country, start, end)
     table = with_source_columns(
         shown.merge(sites[["base_id", "name", "country"]], on="base_id", how="left"),
         dataset.sources,
     )
-    return {
-        "lifecycle": charts.lifecycle_chart(transforms.base_lifecycle(sites, events), events, on),
-        "events_table": table[
-            ["date", "name", "country", "event", "kind", "publisher", "url", "quote", "note"]
-        ],
-    }
+    columns = ["date", "name", "country", "event", "kind", "contradicted_by"]
+    columns += ["publisher", "source_class", "url", "quote", "note"]
+    return LifecyclesView(
+        lifecycle=charts.lifecycle_chart(transforms.base_lifecycle(sites, events), events, on),
+        events_table=table[columns].sort_values("date", ascending=False, kind="stable"),
+    )
 
 
-def nations(dataset: Dataset, country, start, end, missions) -> dict:
-    """Contributions, the presence heatmap, missions per year and commands."""
+# --- Nations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationsView:
+    """Contributions by nation: counts, the presence heatmap, missions, commands, the table."""
+
+    nations: int
+    reports: int
+    heatmap: go.Figure | None
+    missions: go.Figure
+    commands: pd.DataFrame
+    table: pd.DataFrame
+    coalition: go.Figure | None
+
+
+def nations(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    missions: list[str],
+) -> NationsView:
+    """Contributions, the presence heatmap, missions per year, commands and coalition size."""
     rows = _table(dataset, "contributions", country, start, end)
     rows = rows[rows["mission"].isin(missions)]
     names = dataset.nations.set_index("iso3")["name"]
     rows = rows.assign(nation=rows["iso3"].map(names))
-    commands = rows[rows["role"].str.contains("command", case=False)].sort_values("as_of")
-    table = with_source_columns(rows, dataset.sources)
-    return {
-        "nations": rows["iso3"].nunique(),
-        "reports": len(rows),
-        "heatmap": charts.presence_heatmap(transforms.presence_by_year(rows, dataset.nations))
-        if len(rows)
+    actual = rows[rows["kind"] == "actual"]
+    commands = rows[rows["role"].str.contains("command", case=False)].sort_values(
+        "as_of", ascending=False
+    )
+    table = with_source_columns(rows, dataset.sources).sort_values(
+        "as_of", ascending=False, kind="stable"
+    )
+    size = _table(dataset, "coalition_size", None, start, end)
+    columns = ["as_of", "nation", "iso3", "deployed_to", "mission", "role", "kind"]
+    columns += ["low", "best", "high", "qualifier", "publisher", "source_class", "url"]
+    columns += ["quote", "note"]
+    return NationsView(
+        nations=actual["iso3"].nunique(),
+        reports=len(rows),
+        heatmap=charts.presence_heatmap(transforms.presence_by_year(actual, dataset.nations))
+        if len(actual)
         else None,
-        "missions": charts.missions_chart(transforms.nations_by_mission_year(rows)),
-        "commands": with_source_columns(
+        missions=charts.missions_chart(transforms.nations_by_mission_year(actual)),
+        commands=with_source_columns(
             commands[["as_of", "nation", "mission", "deployed_to", "role", "source_id", "quote"]],
             dataset.sources,
         ),
-        "table": table[
-            [
-                "as_of",
-                "nation",
-                "iso3",
-                "deployed_to",
-                "mission",
-                "role",
-                "low",
-                "best",
-                "high",
-                "qualifier",
-                "publisher",
-                "url",
-                "quote",
-                "note",
-            ]
-        ],
-    }
+        table=table[columns],
+        coalition=charts.coalition_size_chart(size, dataset.sources) if len(size) else None,
+    )
 
 
-def _attack_rows(dataset: Dataset, country, start, end, weapons, statuses):
+# --- Incidents --------------------------------------------------------------------------
+
+
+def _attack_rows(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    weapons: list[str],
+    statuses: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The incidents in view (losses included) and the attacks among them."""
     rows = _table(dataset, "incidents", country, start, end)
     listed = rows[rows["weapon"].isin(weapons) & rows["status"].isin(statuses)]
     return listed, transforms.attacks_only(listed)  # losses are listed, never counted
 
 
-def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+@dataclass(frozen=True)
+class Casualties:
+    """Killed or wounded as reported: the span of sums, and attacks with no figure."""
+
+    span: str
+    unknown: int
+
+
+@dataclass(frozen=True)
+class AttacksView:
+    """Recorded attacks: headline counts with outside tallies, and the charts over time."""
+
+    recorded_attacks: int
+    other_reports: int
+    losses: int
+    killed: Casualties
+    wounded: Casualties
+    tallies: Tallies
+    monthly: go.Figure | None
+    weapons: go.Figure
+    claimants: go.Figure
+    casualties: go.Figure
+
+
+def attacks(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    weapons: list[str],
+    statuses: list[str],
+) -> AttacksView:
     """Curated attacks: the headline counts, and per month, weapon, claimant and casualties.
 
     The other tabs of the Incidents page have views of their own (:func:`attacks_on_map`,
@@ -218,64 +497,104 @@ def attacks(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
     listed, rows = _attack_rows(dataset, country, start, end, weapons, statuses)
     firsts = rows[rows["variant_of"].isna()]
     ranges = incidents.casualty_ranges(rows)
-    return {
-        "attacks": len(firsts),
-        "other_reports": len(rows) - len(firsts),
-        "losses": len(transforms.losses(listed)),
-        **{
-            what: {
-                "span": span(ranges[f"{what}_low"].sum(), ranges[f"{what}_high"].sum()),
-                "unknown": int(ranges[f"{what}_high"].isna().sum()),
-            }
-            for what in ("killed", "wounded")
-        },
-        "monthly": charts.stacked_monthly_chart(
-            incidents.monthly_counts(rows), "Attacks per month by country", charts.COUNTRY_COLORS
+
+    def casualties(what: str) -> Casualties:
+        return Casualties(
+            span(ranges[f"{what}_low"].sum(), ranges[f"{what}_high"].sum()),
+            int(ranges[f"{what}_high"].isna().sum()),
+        )
+
+    return AttacksView(
+        recorded_attacks=len(firsts),
+        other_reports=len(rows) - len(firsts),
+        losses=len(transforms.losses(listed)),
+        killed=casualties("killed"),
+        wounded=casualties("wounded"),
+        tallies=_tallies(dataset, start, end, countries_for(country)),
+        monthly=charts.stacked_monthly_chart(
+            incidents.monthly_counts(rows),
+            f"Attacks {RECORDED}, per month and country",
+            charts.COUNTRY_COLORS,
         )
         if len(firsts)
         else None,
-        "weapons": charts.bar_chart(
+        weapons=charts.bar_chart(
             incidents.counts_by(rows, "weapon", "unknown"),
             "weapon",
             "attacks",
-            "By weapon",
-            "Attacks",
+            "Recorded attacks by weapon",
+            "Attacks recorded",
         ),
-        "claimants": charts.bar_chart(
+        claimants=charts.bar_chart(
             incidents.counts_by(rows, "claimed_by", "no claim reported").head(15),
             "claimed_by",
             "attacks",
-            "By claimant (top 15)",
-            "Attacks",
+            "Recorded attacks by claimant (top 15)",
+            "Attacks recorded",
         ),
-        "casualties": charts.casualties_chart(incidents.casualties_by_month(rows, ranges)),
-    }
+        casualties=charts.casualties_chart(incidents.casualties_by_month(rows, ranges)),
+    )
 
 
-def attacks_on_map(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+@dataclass(frozen=True)
+class AttackMapView:
+    """Recorded attacks on a map and per base."""
+
+    map: go.Figure | None
+    recorded_attacks: int
+    located: int
+    at_base: int
+    at_source: int
+    per_base: go.Figure
+
+
+def attacks_on_map(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    weapons: list[str],
+    statuses: list[str],
+) -> AttackMapView:
     """The attacks on a map (at the source's coordinates, else the base's) and per base."""
     _, rows = _attack_rows(dataset, country, start, end, weapons, statuses)
     located = incidents.locate(rows, dataset.bases)
-    return {
-        "map": charts.incidents_map(located) if len(located) else None,
-        "attacks": int(rows["variant_of"].isna().sum()),
-        "located": len(located),
-        "at_base": int((located["placed_by"] == "base").sum()),
-        "per_base": charts.bar_chart(
-            incidents.by_base(rows, dataset.bases), "name", "attacks", "Attacks per base", "Attacks"
+    return AttackMapView(
+        map=charts.incidents_map(located) if len(located) else None,
+        recorded_attacks=int(rows["variant_of"].isna().sum()),
+        located=len(located),
+        at_base=int((located["placed_by"] == "base").sum()),
+        at_source=int((located["placed_by"] == "source").sum()),
+        per_base=charts.bar_chart(
+            incidents.by_base(rows, dataset.bases),
+            "name",
+            "attacks",
+            "Recorded attacks per base",
+            "Attacks recorded",
         ),
-    }
+    )
 
 
-def attack_counts(dataset: Dataset, country, start, end) -> dict:
+@dataclass(frozen=True)
+class CountsView:
+    """Official, claimed and monitored attack counts side by side, with the differences."""
+
+    counts: go.Figure
+    compared: pd.DataFrame
+    differences: list[str]
+
+
+def attack_counts(
+    dataset: Dataset, country: str | None, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> CountsView:
     """Official, claimed and monitored attack counts side by side, with the differences."""
     counts = _table(dataset, "attack_counts", country, start, end)
     compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
-    return {
-        "counts": charts.attack_counts_chart(counts, dataset.sources),
-        "compared": compared,
-        "differences": _count_differences(compared),
-    }
+    return CountsView(
+        counts=charts.attack_counts_chart(counts, dataset.sources),
+        compared=compared.sort_values("period_end", ascending=False, kind="stable"),
+        differences=_count_differences(compared),
+    )
 
 
 # The columns of the Incidents page's table of every report, in order.
@@ -292,42 +611,80 @@ REPORT_COLUMNS = [
     "hostile",
     "summary",
     "publisher",
+    "source_class",
     "url",
     "quote",
     "variant_of",
+    "revises",
     "incident_id",
 ]
 
 
-def attack_reports(dataset: Dataset, country, start, end, weapons, statuses) -> dict:
+@dataclass(frozen=True)
+class ReportsView:
     """Every report in view, losses included, with its source."""
+
+    table: pd.DataFrame
+
+
+def attack_reports(
+    dataset: Dataset,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    weapons: list[str],
+    statuses: list[str],
+) -> ReportsView:
+    """Every report in view, losses included, with its source, newest first."""
     listed, _ = _attack_rows(dataset, country, start, end, weapons, statuses)
-    return {"table": with_source_columns(listed, dataset.sources)[REPORT_COLUMNS]}
+    table = with_source_columns(listed, dataset.sources)[REPORT_COLUMNS]
+    return ReportsView(table.sort_values("date", ascending=False, kind="stable"))
 
 
 def _count_differences(compared: pd.DataFrame, last: int = 5) -> list[str]:
-    """Markdown lines for the latest counts that have an official count to compare with."""
-    lines = []
-    for _, row in compared[compared["official_attacks"].notna()].tail(last).iterrows():
-        sign = "more" if row["difference"] > 0 else "fewer"
-        lines.append(
-            f"- {row['period_end']:%d %b %Y}, {escape_markdown(row['country'])}: the "
-            f"{escape_markdown(row['counted_by'])} count "
-            f"({row['attacks']}) is {abs(int(row['difference']))} {sign} than the official count "
-            f"({row['official_attacks']}, {row['official_period_end']:%d %b %Y})."
+    """Plain lines for the latest counts that have an official count to compare with; one
+    line per distinct comparison (two sources giving the same figure make one line)."""
+    lines: list[str] = []
+    for _, row in compared[compared["official_attacks"].notna()].iterrows():
+        difference = int(row["difference"])
+        relation = (
+            "the same as"
+            if difference == 0
+            else f"{abs(difference)} {'more' if difference > 0 else 'fewer'} than"
         )
-    return lines
+        line = (
+            f"{row['period_end']:%d %b %Y}, {row['country']}: the {row['counted_by']} count "
+            f"({row['attacks']}) is {relation} the official count ({row['official_attacks']}, "
+            f"{row['official_period_end']:%d %b %Y})."
+        )
+        if line not in lines:
+            lines.append(line)
+    return lines[-last:]
+
+
+# --- Iraq vs Syria ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Iraq and Syria panels on one time axis and the monthly values behind them."""
+
+    figure: go.Figure
+    jordan: int
+    table: pd.DataFrame
+    floor: int = incidents.RATE_FLOOR
+    hidden_rates: int = 0
 
 
 def compare(
     dataset: Dataset,
     start: pd.Timestamp,
     end: pd.Timestamp,
-    start_bound,
-    end_bound,
+    start_bound: pd.Timestamp | None,
+    end_bound: pd.Timestamp | None,
     monthly: pd.DataFrame | None = None,
     what: str = "Attacks",
-) -> dict:
+) -> CompareView:
     """Iraq and Syria panels on one time axis, and the monthly values behind them."""
     months = transforms.month_range(start, end)
     if monthly is None:
@@ -335,6 +692,7 @@ def compare(
             transforms.attacks_only(dataset.incidents), start, end, "date"
         )
         monthly = incidents.monthly_counts(shown, months=months)
+        what = f"Attacks {RECORDED}"
     held, levels_of = _posture_by_month(dataset, months)
     milestones = transforms.filter_dates(dataset.milestones, start_bound, end_bound, "date")
     milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
@@ -343,7 +701,7 @@ def compare(
         levels = levels_of[country]
         counted = monthly[country] if country in monthly else pd.Series(0, index=months)
         rate = incidents.per_thousand_troops(counted, levels)
-        country_held = held[held["country"] == country][["month", "held"]]
+        country_held = held[held["country"] == country][["month", "held", "unconfirmed"]]
         panels[country] = {
             "levels": levels,
             "held": country_held,
@@ -351,22 +709,31 @@ def compare(
             "rate": rate,
         }
         rows.append(
-            rate.merge(country_held, on="month", how="left").assign(country=country)[
-                ["month", "country", "low", "best", "high", "held", "attacks"]
-                + ["rate_low", "rate", "rate_high"]
+            rate.merge(country_held, on="month", how="left")
+            .merge(levels[["month", "basis", "as_of"]], on="month", how="left")
+            .assign(country=country)[
+                ["month", "country", "low", "best", "high", "basis", "as_of", "held"]
+                + ["unconfirmed", "recorded_attacks", "rate_low", "rate", "rate_high"]
+                + ["rate_note"]
             ]
+            .rename(columns={"as_of": "troops_reported_on"})
         )
-    return {
-        "figure": charts.comparison_chart(panels, milestones, what),
-        "jordan": int(monthly["Jordan"].sum()) if "Jordan" in monthly else 0,
-        "table": pd.concat(rows).sort_values(["month", "country"]).reset_index(drop=True),
-    }
+    table = pd.concat(rows).sort_values(["month", "country"]).reset_index(drop=True)
+    if what != f"Attacks {RECORDED}":
+        table = table.rename(columns={"recorded_attacks": "imported_events"})
+    hidden = int((table["rate_note"] != "").sum())
+    return CompareView(
+        figure=charts.comparison_chart(panels, milestones, what),
+        jordan=int(monthly["Jordan"].sum()) if "Jordan" in monthly else 0,
+        table=table,
+        hidden_rates=hidden,
+    )
 
 
 def _posture_by_month(
     dataset: Dataset, months: pd.DatetimeIndex
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Bases held per country and US troop levels in Iraq and in Syria on ``months``.
+    """Sites held per country and US troops present in Iraq and in Syria on ``months``.
 
     A month's value depends only on the data up to its end, so every month of the data is
     computed once per dataset and a date range's months are cut from it (tests check the cut
@@ -382,7 +749,7 @@ def _posture_by_month(
 
 def _all_months_posture(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     months = transforms.month_range(FIRST_MONTH, transforms.latest_date(dataset))
-    held = transforms.held_by_month(dataset.bases, dataset.base_events, months)
+    held = transforms.held_by_month(dataset.bases, dataset.base_events, months, dataset.incidents)
     levels = {
         country: transforms.levels_by_month(dataset.troop_levels, country, months)
         for country in ("Iraq", "Syria")
@@ -390,23 +757,39 @@ def _all_months_posture(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, pd.Da
     return held, levels
 
 
-# The ledger's columns with each source shown as publisher and URL.
+# --- Plans vs reality -------------------------------------------------------------------
+
+# The ledger's columns with each source shown as publisher, class and URL.
 LEDGER_SHOWN = [c for c in plans.LEDGER_COLUMNS if not c.endswith("source_id")] + [
-    f"{side}_{what}" for side in ("plan", "outcome") for what in ("publisher", "url")
+    f"{side}_{what}"
+    for side in ("plan", "outcome")
+    for what in ("publisher", "source_class", "url", "source_id")
 ]
 
 
-def ledger(dataset: Dataset, country, start, outcomes) -> dict:
+@dataclass(frozen=True)
+class LedgerView:
+    """The plans-vs-reality table and how many plans have each outcome."""
+
+    counts: dict[str, int]
+    table: pd.DataFrame
+
+
+def ledger(
+    dataset: Dataset, country: str | None, start: pd.Timestamp | None, outcomes: list[str]
+) -> LedgerView:
     """The plans-vs-reality table (both sources' publisher and URL) and rows per outcome."""
     rows = ledger_rows(dataset, country, start, outcomes)
-    return {
-        "counts": rows["outcome"].value_counts().to_dict(),
-        "table": rows[LEDGER_SHOWN],
-    }
+    return LedgerView(
+        counts={k: int(v) for k, v in rows["outcome"].value_counts().items()},
+        table=rows[LEDGER_SHOWN],
+    )
 
 
-def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
-    """The plans-vs-reality ledger with both sources' publisher and URL."""
+def ledger_rows(
+    dataset: Dataset, country: str | None, start: pd.Timestamp | None, outcomes: list[str]
+) -> pd.DataFrame:
+    """The plans-vs-reality ledger with both sources' publisher and URL, newest first."""
     rows = dataset.derived(
         "ledger", lambda whole: plans.ledger(whole, transforms.latest_date(whole))
     )
@@ -415,32 +798,80 @@ def ledger_rows(dataset: Dataset, country, start, outcomes) -> pd.DataFrame:
         rows = rows[rows["deadline"] >= start]
     rows = rows[rows["outcome"].isin(outcomes)]
     rows = with_source_columns(rows, dataset.sources, prefix="plan_")
-    return with_source_columns(rows, dataset.sources, prefix="outcome_")
+    rows = with_source_columns(rows, dataset.sources, prefix="outcome_")
+    return rows.sort_values("deadline", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def data_table(dataset: Dataset, table: str, country, start, end, search) -> dict:
+# --- Data and sources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataView:
+    """One table under the shared filters and a search, its size and its dictionary."""
+
+    rows: pd.DataFrame
+    total: int
+    dictionary: pd.DataFrame
+
+
+def data_table(
+    dataset: Dataset,
+    table: str,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    search: str | None,
+) -> DataView:
     """One table under the shared filters and a search, its size and its data dictionary."""
     dictionary = data_dictionary()
-    return {
-        "rows": _table(dataset, table, country, start, end, search),
-        "total": len(dataset.table(table)),
-        "dictionary": dictionary[dictionary["table"] == table],
-    }
+    return DataView(
+        rows=_table(dataset, table, country, start, end, search),
+        total=len(dataset.table(table)),
+        dictionary=dictionary[dictionary["table"] == table],
+    )
 
 
-def sources(dataset: Dataset, kinds, search) -> dict:
-    """Sources with citation counts, filtered; and the known disagreements."""
+@dataclass(frozen=True)
+class SourcesView:
+    """Sources with citation counts and classes, and the known disagreements."""
+
+    count: int
+    newest: pd.Timestamp
+    rows_citing: int
+    by_class: pd.DataFrame
+    table: pd.DataFrame
+    disagreements: pd.DataFrame
+    variants: int
+    varied_attacks: int
+    contradicted: int = field(default=0)
+
+
+def sources(dataset: Dataset, kinds: list[str], search: str | None) -> SourcesView:
+    """Sources with citation counts, filtered by class and text; and the disagreements."""
     cited = transforms.source_citations(dataset)
-    shown = transforms.search_rows(cited[cited["kind"].isin(kinds)], search)
+    shown = transforms.search_rows(cited[cited["kind"].isin(kinds)], search or "")
     variants = dataset.incidents[dataset.incidents["variant_of"].notna()]
-    return {
-        "count": len(cited),
-        "newest": dataset.newest_source,
-        "rows_citing": int(cited["rows_citing"].sum()),
-        "table": shown[
-            ["publisher", "title", "published", "kind", "rows_citing", "url", "source_id"]
+    by_class = (
+        cited.groupby("kind")
+        .agg(sources=("source_id", "size"), rows_citing=("rows_citing", "sum"))
+        .reset_index()
+        .rename(columns={"kind": "source_class"})
+        .sort_values("sources", ascending=False)
+        .reset_index(drop=True)
+    )
+    contradicted = int(dataset.base_events["contradicted_by"].notna().sum())
+    contradicted += int(dataset.milestones["contradicted_by"].notna().sum())
+    return SourcesView(
+        count=len(cited),
+        newest=dataset.newest_source,
+        rows_citing=int(cited["rows_citing"].sum()),
+        by_class=by_class,
+        table=shown[
+            ["publisher", "via", "title", "published", "kind", "state", "rows_citing", "url"]
+            + ["source_id"]
         ],
-        "disagreements": transforms.troop_disagreements(dataset.troop_levels),
-        "variants": len(variants),
-        "varied_attacks": variants["variant_of"].nunique(),
-    }
+        disagreements=transforms.troop_disagreements(dataset.troop_levels),
+        variants=len(variants),
+        varied_attacks=variants["variant_of"].nunique(),
+        contradicted=contradicted,
+    )

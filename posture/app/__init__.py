@@ -7,12 +7,14 @@ downloads), ``cache`` (every cache, with its bounds), ``layer_view`` (imported l
 """
 
 from posture.app.display import (
+    latest_figure,
     lazy_tabs,
     link_column,
     metric_row,
     plotly,
     plotly_pair,
     show_table,
+    status_by_country,
 )
 from posture.app.loading import PageContext, page_setup
 from posture.app.url_state import (
@@ -30,6 +32,7 @@ __all__ = [
     "PageContext",
     "bound",
     "date_in",
+    "latest_figure",
     "lazy_tabs",
     "link_column",
     "metric_row",
@@ -41,4 +44,5 @@ __all__ = [
     "search_box",
     "show_table",
     "some_of",
+    "status_by_country",
 ]

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from posture.analysis import charts
+from posture.analysis import charts, headlines, text
+from posture.analysis.headlines import LatestFigure
 from posture.app import cache
 from posture.data import export
 
@@ -103,3 +104,32 @@ def show_table(
 def link_column(label: str = "Source") -> Any:
     """A column of source links (only http and https URLs pass validation)."""
     return st.column_config.LinkColumn(label, display_text="open", width="small")
+
+
+def latest_figure(figure: LatestFigure, key: str) -> None:
+    """A latest troop figure: the value (or the range when reports disagree), how many reports
+    and when, the preferred source when they disagree, and every report behind it."""
+    agree = "" if figure.agree else " Reports in this window disagree: the value is their range."
+    st.metric(
+        figure.label,
+        figure.value,
+        help="Reports of troops present in the whole country (headcounts and estimates; never "
+        f"caps or plans) dated within {headlines.LATEST_WINDOW_DAYS} days before the newest "
+        f"one.{agree}",
+    )
+    if figure.reports.empty:
+        st.caption("No report of troops present.")
+        return
+    st.caption(" ".join(part for part in (figure.summary + ".", figure.preferred) if part))
+    with st.popover(f"{len(figure.reports)} report(s)", key=f"{key}_{figure.country}_reports"):
+        st.markdown(text.report_lines(figure.reports))
+
+
+def status_by_country(counts: pd.DataFrame) -> str:
+    """'Iraq: 3 held, 1 unconfirmed; Syria: …' from sites counted per country and status."""
+    parts = [
+        f"{country}: {row['held']} held, {row['unconfirmed']} unconfirmed"
+        for country, row in counts.iterrows()
+        if row["held"] or row["unconfirmed"]
+    ]
+    return "; ".join(parts) + "." if parts else "No site recorded."

@@ -95,6 +95,7 @@ def render_incidents(origin: str, ctx: PageContext) -> None:
         start=ctx.start_bound,
         end=ctx.end_bound,
     )
+    st.title(f"{origin.upper()} events (imported)")
     st.info(layers.LICENCE[origin], icon=":material/info:")
     st.metric(f"{origin.upper()} events in view", f"{summary['count']:,}")
     if not summary["count"]:
