@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test lint format validate datapackage browser bench loadtest clean
+.PHONY: help run test lint lint-data format validate datapackage browser bench loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,9 +26,10 @@ help: ## List the targets
 run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 to share it)
 	$(PY) -m posture serve --host $(HOST) --port $(PORT)
 
-test: .venv/.synced browser ## Lint, check formatting and run every test (browser tests included)
+test: .venv/.synced browser ## Lint, check formatting and the data, and run every test (browser tests included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m posture lint --strict > /dev/null
 	$(PY) -m pytest
 
 lint: .venv/.synced ## ruff check only
@@ -40,6 +41,9 @@ format: .venv/.synced ## Reformat the code with ruff
 
 validate: .venv/.synced ## Check the data against its contract
 	$(PY) -m posture validate
+
+lint-data: .venv/.synced ## Report suspicious data; fail on any warning not accepted in data/lint-accepted.csv
+	$(PY) -m posture lint --strict
 
 datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
 	$(PY) -m posture datapackage

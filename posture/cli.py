@@ -134,6 +134,44 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lint(args: argparse.Namespace) -> int:
+    from posture.analysis.transforms import latest_date
+    from posture.data.lint import ACCEPTED_FILE, lint, read_accepted, unaccepted
+
+    directory = Path(args.data_dir) if args.data_dir else data_dir()
+    try:
+        dataset = read_dataset(directory)
+        accepted = read_accepted(directory)
+    except DataValidationError as err:
+        print("lint needs valid data; fix these first:", file=sys.stderr)
+        print(err.report(), file=sys.stderr)
+        return 1
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 1
+    warnings = lint(dataset, latest_date(dataset))
+    open_, stale = unaccepted(warnings, accepted)
+    for warning in warnings:
+        print(("  " if warning in open_ else "  (accepted) ") + str(warning))
+    for entry in stale:
+        print(
+            f"  stale acceptance in {ACCEPTED_FILE}: {entry['table']} {entry['key']} "
+            f"{entry['rule']} (no such warning now: remove the line)"
+        )
+    print(
+        f"{len(warnings)} warning(s): {len(warnings) - len(open_)} accepted in "
+        f"{ACCEPTED_FILE}, {len(open_)} open, {len(stale)} stale acceptance(s)"
+    )
+    if args.strict and (open_ or stale):
+        print(
+            f"--strict: fix the open warnings, or list each in {directory / ACCEPTED_FILE} "
+            "(table,key,rule,reason) with the reason it is right",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _readme(args: argparse.Namespace) -> int:
     from posture.data.dataset import REPO_ROOT
     from posture.data.docs import update_readme
@@ -202,6 +240,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     serve.add_argument("--script", help="serve another Streamlit script (benchmark baselines)")
     serve.set_defaults(func=_serve)
+
+    lint = commands.add_parser(
+        "lint", help="report suspicious patterns in valid data (warnings, with reasons)"
+    )
+    lint.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
+    lint.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on any warning not accepted in lint-accepted.csv",
+    )
+    lint.set_defaults(func=_lint)
 
     readme = commands.add_parser("readme", help="regenerate README's contract and coverage tables")
     readme.set_defaults(func=_readme)

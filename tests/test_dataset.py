@@ -108,3 +108,58 @@ def test_milestones_coverage(ds):
     assert milestones["date"].min().year == 2014
     planned = milestones[milestones["status"] == "planned"]
     assert {2025, 2026} <= set(planned["date"].dt.year)
+
+
+def test_site_ids_are_one_per_site_with_documented_exceptions(ds):
+    """No two site ids lie within 3 km or share a name unless the accepted lint list gives the
+    source that says they are distinct."""
+    from posture.data import lint
+
+    accepted = {(a["key"], a["rule"]) for a in lint.read_accepted(DATA)}
+    for warning in lint.duplicate_sites(ds):
+        assert (warning.key, warning.rule) in accepted, str(warning)
+
+
+def test_no_presence_after_a_departure_without_a_return(ds):
+    """Every site's standing events hold together (the validation rule finds nothing)."""
+    from posture.data.rules import lifecycle_contradictions
+
+    lines = {"base_events": list(range(2, len(ds.base_events) + 2))}
+    assert lifecycle_contradictions({"base_events": ds.base_events}, lines) == []
+
+
+def test_the_revised_toll_is_the_one_counted(ds):
+    """Tower 22: the first report said 25 wounded; the Army's investigation (over 100) revises
+    the chain of later tolls, and only it is counted."""
+    from posture.analysis import incidents, transforms
+
+    ranges = incidents.casualty_ranges(transforms.attacks_only(ds.incidents))
+    tower = ranges.set_index("incident_id").loc["20240128-tower-22-drone"]
+    assert (tower["killed_low"], tower["killed_high"]) == (3, 3)
+    assert (tower["wounded_low"], tower["wounded_high"]) == (100, 100)
+
+
+def test_no_planned_row_is_counted_as_actual(ds):
+    """Plans and caps never reach a count of what happened: the latest date, the nations
+    present and the presence heatmap use actual rows only."""
+    from posture.analysis import headlines, transforms, views
+
+    latest = transforms.latest_date(ds)
+    assert latest <= ds.sources["accessed"].max()
+    planned = ds.contributions[ds.contributions["kind"].isin(["planned", "cap"])]
+    present = headlines.nations_present(ds.contributions, ds.nations, pd.Timestamp("2014-01-01"))
+    only_planned = set(planned["iso3"]) - set(
+        ds.contributions.loc[ds.contributions["kind"] != "planned", "iso3"]
+    )
+    assert not only_planned & set(present.nations["iso3"])
+    view = views.nations(ds, "Both", None, None, ["OIR", "NMI", "bilateral"])
+    actual = ds.contributions[ds.contributions["kind"] == "actual"]
+    assert view.nations == actual["iso3"].nunique()
+
+
+def test_shipped_data_passes_the_lint_with_reasons():
+    """`python -m posture lint --strict` passes: every warning is fixed or accepted with a
+    reason in data/lint-accepted.csv, and no acceptance is stale."""
+    from posture.cli import main
+
+    assert main(["lint", "--strict", "--data-dir", str(DATA)]) == 0
