@@ -8,9 +8,10 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8501
+ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test lint lint-data format validate datapackage browser bench loadtest clean
+.PHONY: help run test lint lint-data format validate datapackage browser bench soak loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,8 +24,8 @@ help: ## List the targets
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 to share it)
-	$(PY) -m posture serve --host $(HOST) --port $(PORT)
+run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 ARGS="--allowed-host NAME" to share it)
+	$(PY) -m posture serve --host $(HOST) --port $(PORT) $(ARGS)
 
 test: .venv/.synced browser ## Lint, check formatting and the data, and run every test (browser tests included)
 	$(PY) -m ruff check .
@@ -51,6 +52,9 @@ datapackage: .venv/.synced ## Rewrite data/datapackage.json from the schemas
 bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writes benchmarks/results/ and docs/performance.md
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/publish.py
+
+soak: .venv/.synced ## 5,000 different views against one server; memory must level off (not part of make test)
+	$(PY) benchmarks/soak.py
 
 loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local server (not part of make test)
 	$(PY) benchmarks/loadtest.py --sessions 20 --seconds 60

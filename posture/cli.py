@@ -84,10 +84,24 @@ def _export(args: argparse.Namespace) -> int:
         countries = None if args.country in (None, "Both") else [args.country]
         frame = transforms.filter_table(dataset, args.table, countries, start, end, args.search)
     data = csv_bytes(frame)
-    if args.output:
-        Path(args.output).write_bytes(data)
-    else:
+    if not args.output:
         sys.stdout.buffer.write(data)
+        return 0
+    output = Path(args.output).resolve()
+    if output.parent == directory.resolve() or directory.resolve() in output.parents:
+        print(
+            f"export: refusing to write {args.output}: it is inside the data directory "
+            f"{directory}, whose files are the dataset. Write it elsewhere.",
+            file=sys.stderr,
+        )
+        return 2
+    if output.exists() and not args.force:
+        print(
+            f"export: {args.output} exists; pass --force to replace it, or choose another file",
+            file=sys.stderr,
+        )
+        return 2
+    output.write_bytes(data)
     return 0
 
 
@@ -184,7 +198,14 @@ def _readme(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from posture.app.serve import serve
 
-    return serve(args.host, args.port, Path(args.script) if args.script else None)
+    return serve(
+        args.host,
+        args.port,
+        Path(args.script) if args.script else None,
+        allowed_hosts=args.allowed_host,
+        embed_from=args.allow_embed_from,
+        metrics=args.metrics,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,7 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", help="last date, YYYY-MM-DD")
     export.add_argument("--search", help="keep rows with this text in any text cell")
     export.add_argument("--on", help="posture date for `export posture`, YYYY-MM-DD")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument(
+        "--output",
+        "-o",
+        help="file to write (default: standard output); never inside the data directory",
+    )
+    export.add_argument("--force", action="store_true", help="replace an existing --output file")
     export.add_argument("--data-dir", help="data directory (default: $POSTURE_DATA_DIR or data/)")
     export.set_defaults(func=_export)
 
@@ -239,6 +265,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     serve.add_argument("--script", help="serve another Streamlit script (benchmark baselines)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        help="a Host name the server answers to besides the bound address and localhost "
+        "(repeat for several; '*' for any, not recommended)",
+    )
+    serve.add_argument(
+        "--allow-embed-from",
+        action="append",
+        default=[],
+        help="an origin allowed to show the dashboard in a frame, e.g. https://news.example",
+    )
+    serve.add_argument(
+        "--metrics", action="store_true", help="serve Streamlit's /_stcore/metrics (off by default)"
+    )
     serve.set_defaults(func=_serve)
 
     lint = commands.add_parser(

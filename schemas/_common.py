@@ -122,6 +122,18 @@ def inside_country(df: pd.DataFrame, country_col: str = "country") -> pd.Series:
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters no text cell may hold: control characters (other than tab and line breaks),
+# bidirectional embeddings, overrides and isolates (which can make text display reversed or
+# disguised), and zero-width characters (invisible).
+INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff]"
+# A name (of a site, nation, publisher, group or place) is plain text: no markup, no address.
+NOT_A_NAME = r"[<>]|https?://|www\."
+
+
+def plain_name(values: pd.Series) -> pd.Series:
+    """True where a name holds no ``<``, ``>`` or web address (names are drawn in charts and
+    captions, where such text could turn into markup or a link)."""
+    return values.isna() | ~values.str.contains(NOT_A_NAME, regex=True).fillna(False).astype(bool)
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -136,6 +148,12 @@ class CleanText(pa.DataFrameModel):
         if not _is_text(values):
             return pd.Series(True, index=values.index)
         return values.isna() | (values == values.str.strip())
+
+    @pa.check(".+", regex=True, name="no_invisible_characters")
+    def no_invisible_characters(cls, values: pd.Series) -> pd.Series:
+        if not _is_text(values):
+            return pd.Series(True, index=values.index)
+        return ~values.str.contains(INVISIBLE, regex=True).fillna(False).astype(bool)
 
     @pa.check(".+", regex=True, name="no_formula_prefix")
     def no_formula_prefix(cls, values: pd.Series) -> pd.Series:

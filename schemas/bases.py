@@ -13,6 +13,7 @@ from schemas._common import (
     enum_field,
     inside_country,
     note_field,
+    plain_name,
     quote_field,
     source_field,
 )
@@ -65,6 +66,10 @@ class BaseSchema(CleanText):
     def _located(cls, df: pd.DataFrame) -> Series[bool]:
         has_lat, has_lon = df["latitude"].notna(), df["longitude"].notna()
         return ((has_lat == has_lon) & (has_lat == df["location_precision"].notna())).astype(bool)
+
+    @pa.check("name", "aliases", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "bases"

@@ -14,6 +14,7 @@ from schemas._common import (
     date_field,
     enum_field,
     note_field,
+    plain_name,
     quote_field,
     range_ordered,
     real_date,
@@ -69,6 +70,10 @@ class ContributionSchema(CleanText):
     def _qualified(cls, df: pd.DataFrame) -> Series[bool]:
         has_figure = df["low"].notna() | df["best"].notna() | df["high"].notna()
         return (has_figure == df["qualifier"].notna()).astype(bool)
+
+    @pa.check("role", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "contributions"

@@ -15,6 +15,7 @@ from schemas._common import (
     enum_field,
     inside_country,
     note_field,
+    plain_name,
     quote_field,
     real_date,
     source_field,
@@ -122,6 +123,10 @@ class IncidentSchema(CleanText):
     @pa.dataframe_check(name="latitude_and_longitude_together")
     def _paired(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["latitude"].isna() == df["longitude"].isna()).astype(bool)
+
+    @pa.check("location", "claimed_by", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "incidents"

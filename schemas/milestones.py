@@ -12,6 +12,7 @@ from schemas._common import (
     date_field,
     enum_field,
     note_field,
+    plain_name,
     quote_field,
     real_date,
     source_field,
@@ -60,6 +61,10 @@ class MilestoneSchema(CleanText):
     @pa.check("date", name="real_date")
     def _real_date(cls, values: Series[str]) -> Series[bool]:
         return real_date(values)
+
+    @pa.check("title", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "milestones"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import CleanText
+from schemas._common import CleanText, plain_name
 from schemas._table import TableSpec
 
 PRIMARY_KEY = ["iso3"]
@@ -19,6 +19,10 @@ class NationSchema(CleanText):
         unique=True, str_matches=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code."
     )
     name: Series[str] = pa.Field(unique=True, description="Short English name.")
+
+    @pa.check("name", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "nations"

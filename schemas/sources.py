@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import SLUG_PATTERN, CleanText, date_field, real_date
+from schemas._common import SLUG_PATTERN, CleanText, date_field, plain_name, real_date
 from schemas._table import TableSpec
 
 # Source classes; see the README's "How to read the figures".
@@ -84,6 +84,10 @@ class SourceSchema(CleanText):
     @pa.dataframe_check(name="state_with_state_media")
     def _state(cls, df: pd.DataFrame) -> Series[bool]:
         return ((df["kind"] == "state_media") == df["state"].notna()).astype(bool)
+
+    @pa.check("publisher", "via", name="plain_name")
+    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+        return plain_name(values)
 
     class Config:
         name = "sources"

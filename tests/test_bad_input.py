@@ -123,6 +123,24 @@ CASES = [
     ("unused source", lambda d: append_row(d, "sources", {
         "source_id": "orphan", "publisher": "P", "title": "T", "url": "https://e.org/o",
         "accessed": "2026-11-23", "kind": "press"}), ("sources.csv", 4, "source_id", "source_is_cited")),
+    # Markup and deception: names never hold markup or addresses; no text holds invisible
+    # characters that disguise it.
+    ("link in a nation name", _cell("nations", 0, "name", '<a href="https://evil.example/phish">UK</a>'),
+     ("nations.csv", 2, "name", "plain_name")),
+    ("styled text in a base name", _cell("bases", 0, "name", '<span style="font-size:80px">A</span>'),
+     ("bases.csv", 2, "name", "plain_name")),
+    ("bare URL in a base name", _cell("bases", 1, "name", "Base B https://evil.example/login"),
+     ("bases.csv", 3, "name", "plain_name")),
+    ("image tag in a claimant", _cell("incidents", 0, "claimed_by", "<img src=http://evil.example/x.png>"),
+     ("incidents.csv", 2, "claimed_by", "plain_name")),
+    ("markup in a publisher", _cell("sources", 0, "publisher", "Example <b>Ministry</b>"),
+     ("sources.csv", 2, "publisher", "plain_name")),
+    ("bidi override in a quote", _cell("incidents", 0, "quote", "a drone \u202ekilled three"),
+     ("incidents.csv", 2, "quote", "no_invisible_characters")),
+    ("zero-width space in a name", _cell("nations", 1, "name", "United\u200bStates"),
+     ("nations.csv", 3, "name", "no_invisible_characters")),
+    ("control character in a note", _cell("troop_levels", 0, "note", "note\x07bell"),
+     ("troop_levels.csv", 2, "note", "no_invisible_characters")),
 ]  # fmt: skip
 
 

@@ -90,3 +90,24 @@ def test_posture_export_statuses(capsysbinary, data_copy):
         "base-a": "left",
         "base-b": "unconfirmed",
     }
+
+
+def test_export_never_writes_into_the_data_directory(capsys, data_copy):
+    """Writing an export over a shipped table is refused with a message; the table is intact."""
+    target = data_copy / "troop_levels.csv"
+    before = target.read_bytes()
+    args = ["export", "troop_levels", "--country", "Iraq", "-o", str(target)]
+    assert main([*args, "--data-dir", str(data_copy)]) == 2
+    assert "inside the data directory" in capsys.readouterr().err
+    assert main([*args, "--force", "--data-dir", str(data_copy)]) == 2
+    assert target.read_bytes() == before
+
+
+def test_export_replaces_an_existing_file_only_with_force(capsys, data_copy, tmp_path):
+    """An existing output file is kept unless --force is given."""
+    out = tmp_path / "out.csv"
+    out.write_text("mine", "utf-8")
+    args = ["export", "bases", "-o", str(out), "--data-dir", str(data_copy)]
+    assert main(args) == 2 and out.read_text("utf-8") == "mine"
+    assert "--force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0 and out.read_text("utf-8").startswith("base_id,")

@@ -460,13 +460,62 @@ def test_sources_kind_filter(monkeypatch, data_copy):
 
 
 def test_data_text_is_escaped(monkeypatch, data_copy):
-    """A name with markdown or HTML in the data is shown as text, never as a link or markup."""
-    set_cell(data_copy, "bases", 1, "name", "[click](javascript:alert(1)) <b>x</b>")
+    """A name with markdown in the data is shown as text, never as a link or formatting."""
+    set_cell(data_copy, "bases", 1, "name", "[click](javascript:alert(1)) *x*")
     for column in ("latitude", "longitude", "location_precision"):
         set_cell(data_copy, "bases", 1, column, "")
     at = _open(monkeypatch, "bases", data_copy)
     caption = next(c.value for c in at.caption if "Not on the map" in c.value)
-    assert "\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>x\\</b\\>" in caption
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\) \\*x\\*" in caption
+
+
+MARKUP = (
+    '<a href="https://evil.example/phish">link</a> <img src="http://evil.example/x.png"> '
+    '<span style="font-size:80px">big</span>'
+)
+
+
+def _with_markup(directory) -> None:
+    """Markup in every free-text cell where the contract allows it (quotes, notes, summaries,
+    titles): it must reach the pages as text."""
+    from tests.helpers import read_rows, write_rows
+
+    for path in sorted(directory.glob("*.csv")):
+        rows = read_rows(path)
+        for row in rows:
+            for column in ("quote", "note", "summary", "title"):
+                if column in row and not (path.stem == "milestones" and column == "title"):
+                    row[column] = f"{row[column] or 'x'} {MARKUP}"[:300]
+        write_rows(path, rows)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_markup_from_the_data_reaches_a_chart(monkeypatch, data_copy, page):
+    """Quotes and notes holding links, images and styled spans are drawn as plain text: no
+    figure of any page carries an <a>, <img> or <span> made from the data."""
+    _with_markup(data_copy)
+    at = _open(monkeypatch, page, data_copy)
+    assert not at.error
+    for element in at.get("plotly_chart"):
+        spec = element.proto.spec
+        assert "<a " not in spec and "<img" not in spec and "<span" not in spec, page
+        if "evil.example" in spec:
+            assert "&lt;a href" in spec or "&lt;img" in spec or "&lt;span" in spec
+
+
+def test_a_link_value_is_quoted_as_code_and_cut(monkeypatch, data_copy):
+    """A crafted link value (a markdown link, an image, 100 KB) is named in the notice as
+    inline code of at most 80 characters, never rendered."""
+    for value in (
+        "[Session expired - log in again](https://evil.example/login)",
+        "![x](http://evil.example/x.png)",
+        "x" * 100_000,
+    ):
+        at = _open(monkeypatch, "overview", data_copy, country=value)
+        [warning] = at.warning
+        assert warning.value.startswith("Ignored `?country=") and len(warning.value) < 200
+        assert "](" not in warning.value.split("`")[2]  # nothing outside the code span
+        assert at.radio(key="country").value == "Both"
 
 
 def test_an_edited_file_is_seen_within_a_second(monkeypatch, data_copy):

@@ -57,7 +57,48 @@ def apply_layout(
             paths[f"{axis.plotly_name}.title.text"] = axis_title
             paths.update({f"{axis.plotly_name}.{key}": value for key, value in _GRID.items()})
     _relayout(fig, {**paths, **(extra or {})})
+    return escape_data(fig)
+
+
+# Trace properties that can carry text from the data (names, categories, hover text).
+_TEXT_PROPERTIES = ("x", "y", "text", "hovertext", "customdata", "name", "labels")
+
+
+def escape_data(fig: go.Figure) -> go.Figure:
+    """Make every text that came from the data plain text inside plotly's HTML subset: ``&``,
+    ``<`` and ``>`` are escaped in trace names, categories, hover data and annotations, so a
+    name holding markup draws as those characters, never as a link or styled text. Line
+    breaks written by the chart code as ``\\n`` become ``<br>``."""
+    for trace in fig.data:
+        for prop in _TEXT_PROPERTIES:
+            if prop in trace and trace[prop] is not None:
+                value = trace[prop]
+                trace[prop] = _escaped(value)
+    annotations = [
+        {**a.to_plotly_json(), "text": plain(a.text), "hovertext": plain(a.hovertext)}
+        for a in fig.layout.annotations
+    ]
+    if annotations:
+        fig.layout.annotations = annotations
     return fig
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_escaped(v) for v in value)
+    if getattr(getattr(value, "dtype", None), "kind", "") in ("O", "U"):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def plain(text: object) -> object:
+    """``text`` escaped for plotly's HTML subset; our ``\\n`` line breaks become ``<br>``."""
+    if not isinstance(text, str):
+        return text
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\n", "<br>")
 
 
 def _relayout(fig: go.Figure, paths: dict) -> None:
@@ -83,9 +124,10 @@ def _relayout(fig: go.Figure, paths: dict) -> None:
 
 
 def _wrap(text: object, width: int = 60) -> str:
+    """Text wrapped into lines (joined by ``\\n``, drawn as ``<br>`` once escaped)."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    return "<br>".join(textwrap.wrap(str(text), width))
+    return "\n".join(textwrap.wrap(str(text), width))
 
 
 def with_sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

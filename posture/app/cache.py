@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import sys
 import threading
 import time
@@ -195,8 +196,11 @@ FILE_CHECKS = Timed(seconds=1.0)
 # broken files are not checked again on every click until they change).
 DATASETS = Bounded("datasets", max_items=2, max_bytes=256 * MB)
 # Every page's view (figures frozen, tables, figures) per data version and filter values:
-# a warm click only draws. The bound holds a few hundred typical views.
-VIEWS = Bounded("views", max_items=512, max_bytes=96 * MB)
+# a warm click only draws. The bound holds a few hundred typical views; POSTURE_VIEW_CACHE_MB
+# sets it (the short soak test uses a small one).
+VIEWS = Bounded(
+    "views", max_items=512, max_bytes=int(os.environ.get("POSTURE_VIEW_CACHE_MB", "96")) * MB
+)
 # A view's tables converted to Arrow for display, per table object (Streamlit would convert
 # the same frame again on every rerun).
 SHOWN_TABLES = Bounded("shown tables", max_items=256, max_bytes=48 * MB)

@@ -177,3 +177,30 @@ def test_a_link_to_a_page_opens_it_on_a_fresh_server(page, results_dir):
         assert "country=Syria" in page.url
         page.screenshot(path=str(results_dir / "plans-fresh-server.png"), full_page=True)
         assert not errors, errors
+
+
+def test_markup_in_the_data_creates_no_element_and_no_request(page, tmp_path):
+    """Quotes and notes holding a link, an image and a styled span, served and drawn in
+    Chromium: no element carries the link or image, and no request leaves for another host."""
+    from tests.helpers import copy_data
+    from tests.support.local_server import streamlit_server
+    from tests.test_pages import _with_markup
+
+    data = copy_data(tmp_path / "data")
+    _with_markup(data)
+    with streamlit_server(env={"POSTURE_DATA_DIR": str(data)}) as (_, url):
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path, title in (
+            ("troops", "Troop levels"),
+            ("incidents", "Attacks on coalition forces"),
+        ):
+            page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+            _wait_for_page(page, title)
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+            found = page.evaluate(
+                """() => [...document.querySelectorAll(
+                    'a[href*="evil.example"], img[src*="evil.example"]')].map(e => e.outerHTML)"""
+            )
+            assert found == [], found
+        assert not [r for r in requests if "evil.example" in r]

@@ -39,7 +39,10 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    script: Path | str = REPO_ROOT / "dashboard.py", env: dict | None = None, timeout: float = 60
+    script: Path | str = REPO_ROOT / "dashboard.py",
+    env: dict | None = None,
+    timeout: float = 60,
+    args: tuple[str, ...] = (),
 ) -> Iterator[tuple[subprocess.Popen, str]]:
     """Serve ``script`` on 127.0.0.1 (as ``make run`` does) until the block ends; yield
     (process, url)."""
@@ -48,7 +51,7 @@ def streamlit_server(
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
     log = tempfile.TemporaryFile()  # not a pipe: a full pipe would block the server
     process = subprocess.Popen(
-        command("127.0.0.1", port, Path(script)),
+        command("127.0.0.1", port, Path(script), *args),
         cwd=REPO_ROOT,
         env=environment,
         stdout=log,
