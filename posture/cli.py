@@ -7,7 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from posture.data.dataset import data_dir, read_dataset
+import pandas as pd
+
+from posture.data.dataset import Dataset, data_dir, read_dataset
 from posture.data.failures import DataValidationError
 from schemas import TABLES
 
@@ -56,8 +58,6 @@ DERIVED = {
 
 
 def _export(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from posture.analysis import transforms
     from posture.data.export import csv_bytes
 
@@ -105,10 +105,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _derived(dataset, name: str, country, start, end, on):
+def _derived(
+    dataset: Dataset,
+    name: str,
+    country: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    on: pd.Timestamp | None,
+) -> pd.DataFrame:
     """A derived table computed as its page computes it under the same filters."""
-    import pandas as pd
-
     from posture.analysis import plans, transforms, views
 
     latest = transforms.latest_date(dataset)
@@ -302,4 +307,4 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return int(args.func(args))

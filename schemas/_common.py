@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -40,17 +42,17 @@ COUNTRY_BOUNDS = {
 }
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
+def parse_dates(values: pd.Series[str]) -> pd.Series[pd.Timestamp]:
     """Parse ``YYYY-MM-DD`` strings; anything else (including 2024-02-30) becomes NaT."""
     return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
 
 
-def real_date(values: pd.Series) -> pd.Series:
+def real_date(values: pd.Series[str]) -> pd.Series[bool]:
     """True where a date cell is empty or a real calendar date."""
     return values.isna() | parse_dates(values).notna()
 
 
-def date_field(description: str, *, nullable: bool = False, title: str | None = None):
+def date_field(description: str, *, nullable: bool = False, title: str | None = None) -> Any:
     """A ``YYYY-MM-DD`` text column; the loader turns it into a datetime after validation."""
     return pa.Field(
         str_matches=DATE_PATTERN,
@@ -61,17 +63,17 @@ def date_field(description: str, *, nullable: bool = False, title: str | None = 
     )
 
 
-def enum_field(values: list[str], description: str, *, nullable: bool = False):
+def enum_field(values: list[str], description: str, *, nullable: bool = False) -> Any:
     """A text column restricted to ``values``."""
     return pa.Field(isin=values, nullable=nullable, description=description)
 
 
-def count_field(description: str, *, nullable: bool = True):
+def count_field(description: str, *, nullable: bool = True) -> Any:
     """A non-negative integer column; empty means unknown, never zero."""
     return pa.Field(ge=0, nullable=nullable, description=description)
 
 
-def source_field():
+def source_field() -> Any:
     """The ``source_id`` column every fact table carries."""
     return pa.Field(
         str_matches=SLUG_PATTERN,
@@ -79,7 +81,7 @@ def source_field():
     )
 
 
-def quote_field():
+def quote_field() -> Any:
     """The ``quote`` column: the exact supporting words from the source."""
     return pa.Field(
         str_length={"min_value": 1, "max_value": QUOTE_MAX},
@@ -87,14 +89,14 @@ def quote_field():
     )
 
 
-def note_field():
+def note_field() -> Any:
     """A free-text curator's note."""
     return pa.Field(
         nullable=True, description="Curator's note: counting method, caveats, date resolution."
     )
 
 
-def range_ordered(df: pd.DataFrame) -> pd.Series:
+def range_ordered(df: pd.DataFrame) -> pd.Series[bool]:
     """True where ``low <= best <= high`` for the cells that are present."""
     low, best, high = df["low"], df["best"], df["high"]
     ok = pd.Series(True, index=df.index)
@@ -104,13 +106,13 @@ def range_ordered(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
-def best_present(df: pd.DataFrame) -> pd.Series:
+def best_present(df: pd.DataFrame) -> pd.Series[bool]:
     """True where ``best`` is given, or the row is a pure range with both ends given."""
     pure_range = (df["qualifier"] == "range") & df["low"].notna() & df["high"].notna()
     return (df["best"].notna() | pure_range).astype(bool)
 
 
-def inside_country(df: pd.DataFrame, country_col: str = "country") -> pd.Series:
+def inside_country(df: pd.DataFrame, country_col: str = "country") -> pd.Series[bool]:
     """True where the point is empty or inside its country's bounding box."""
     ok = pd.Series(True, index=df.index)
     for country, box in COUNTRY_BOUNDS.items():
@@ -130,13 +132,13 @@ INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u
 NOT_A_NAME = r"[<>]|https?://|www\."
 
 
-def plain_name(values: pd.Series) -> pd.Series:
+def plain_name(values: pd.Series[str]) -> pd.Series[bool]:
     """True where a name holds no ``<``, ``>`` or web address (names are drawn in charts and
     captions, where such text could turn into markup or a link)."""
     return values.isna() | ~values.str.contains(NOT_A_NAME, regex=True).fillna(False).astype(bool)
 
 
-def _is_text(values: pd.Series) -> bool:
+def _is_text(values: pd.Series[Any]) -> bool:
     return values.dtype == object or str(values.dtype) in ("str", "string")
 
 
@@ -144,19 +146,19 @@ class CleanText(pa.DataFrameModel):
     """Rules for every text cell of every table, inherited by each table's model."""
 
     @pa.check(".+", regex=True, name="no_surrounding_space")
-    def no_surrounding_space(cls, values: pd.Series) -> pd.Series:
+    def no_surrounding_space(cls, values: pd.Series[Any]) -> pd.Series[bool]:
         if not _is_text(values):
             return pd.Series(True, index=values.index)
         return values.isna() | (values == values.str.strip())
 
     @pa.check(".+", regex=True, name="no_invisible_characters")
-    def no_invisible_characters(cls, values: pd.Series) -> pd.Series:
+    def no_invisible_characters(cls, values: pd.Series[Any]) -> pd.Series[bool]:
         if not _is_text(values):
             return pd.Series(True, index=values.index)
         return ~values.str.contains(INVISIBLE, regex=True).fillna(False).astype(bool)
 
     @pa.check(".+", regex=True, name="no_formula_prefix")
-    def no_formula_prefix(cls, values: pd.Series) -> pd.Series:
+    def no_formula_prefix(cls, values: pd.Series[Any]) -> pd.Series[bool]:
         # A cell a spreadsheet would run as a formula is almost surely a paste accident.
         if not _is_text(values):
             return pd.Series(True, index=values.index)

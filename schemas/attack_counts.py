@@ -51,11 +51,11 @@ class AttackCountSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("period_start", "period_end", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.dataframe_check(name="period_start_not_after_end")
-    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    def _ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         start, end = parse_dates(df["period_start"]), parse_dates(df["period_end"])
         return ~(start > end).fillna(False).astype(bool)
 

@@ -59,16 +59,16 @@ class BaseSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.dataframe_check(name="point_inside_country")
-    def _inside(cls, df: pd.DataFrame) -> Series[bool]:
+    def _inside(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return inside_country(df)
 
     @pa.dataframe_check(name="coordinates_with_precision")
-    def _located(cls, df: pd.DataFrame) -> Series[bool]:
+    def _located(cls, df: pd.DataFrame) -> pd.Series[bool]:
         has_lat, has_lon = df["latitude"].notna(), df["longitude"].notna()
         return ((has_lat == has_lon) & (has_lat == df["location_precision"].notna())).astype(bool)
 
     @pa.check("name", "aliases", name="plain_name")
-    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+    def _plain_name(cls, values: Series[str]) -> pd.Series[bool]:
         return plain_name(values)
 
     class Config:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -40,7 +41,7 @@ class CoalitionSizeSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("as_of", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     class Config:

@@ -59,20 +59,20 @@ class ContributionSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("as_of", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.dataframe_check(name="low_le_best_le_high")
-    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    def _ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return range_ordered(df)
 
     @pa.dataframe_check(name="qualifier_with_figure")
-    def _qualified(cls, df: pd.DataFrame) -> Series[bool]:
+    def _qualified(cls, df: pd.DataFrame) -> pd.Series[bool]:
         has_figure = df["low"].notna() | df["best"].notna() | df["high"].notna()
         return (has_figure == df["qualifier"].notna()).astype(bool)
 
     @pa.check("role", name="plain_name")
-    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+    def _plain_name(cls, values: Series[str]) -> pd.Series[bool]:
         return plain_name(values)
 
     class Config:

@@ -62,11 +62,11 @@ class ImportedEventSchema(pa.DataFrameModel):
     )
 
     @pa.dataframe_check(name="point_inside_country")
-    def _inside(cls, df: pd.DataFrame) -> Series[bool]:
+    def _inside(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return inside_country(df)
 
     @pa.dataframe_check(name="low_le_best_le_high")
-    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    def _ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         low, best, high = df["fatalities_low"], df["fatalities_best"], df["fatalities_high"]
         bad = (low > best).fillna(False) | (best > high).fillna(False)
         return ~bad.astype(bool)

@@ -113,19 +113,19 @@ class IncidentSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("date", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.dataframe_check(name="point_inside_country")
-    def _inside(cls, df: pd.DataFrame) -> Series[bool]:
+    def _inside(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return inside_country(df)
 
     @pa.dataframe_check(name="latitude_and_longitude_together")
-    def _paired(cls, df: pd.DataFrame) -> Series[bool]:
+    def _paired(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return (df["latitude"].isna() == df["longitude"].isna()).astype(bool)
 
     @pa.check("location", "claimed_by", name="plain_name")
-    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+    def _plain_name(cls, values: Series[str]) -> pd.Series[bool]:
         return plain_name(values)
 
     class Config:

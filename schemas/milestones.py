@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -59,11 +60,11 @@ class MilestoneSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("date", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.check("title", name="plain_name")
-    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+    def _plain_name(cls, values: Series[str]) -> pd.Series[bool]:
         return plain_name(values)
 
     class Config:

@@ -72,21 +72,21 @@ class SourceSchema(CleanText):
     )
 
     @pa.check("published", "accessed", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.dataframe_check(name="published_not_after_accessed")
-    def _published_before_accessed(cls, df: pd.DataFrame) -> Series[bool]:
+    def _published_before_accessed(cls, df: pd.DataFrame) -> pd.Series[bool]:
         published = pd.to_datetime(df["published"], format="%Y-%m-%d", errors="coerce")
         accessed = pd.to_datetime(df["accessed"], format="%Y-%m-%d", errors="coerce")
         return ~(published > accessed).fillna(False).astype(bool)
 
     @pa.dataframe_check(name="state_with_state_media")
-    def _state(cls, df: pd.DataFrame) -> Series[bool]:
+    def _state(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return ((df["kind"] == "state_media") == df["state"].notna()).astype(bool)
 
     @pa.check("publisher", "via", name="plain_name")
-    def _plain_name(cls, values: Series[str]) -> Series[bool]:
+    def _plain_name(cls, values: Series[str]) -> pd.Series[bool]:
         return plain_name(values)
 
     class Config:

@@ -78,19 +78,19 @@ class TroopLevelSchema(CleanText):
     note: Series[str] = note_field()
 
     @pa.check("as_of", name="real_date")
-    def _real_date(cls, values: Series[str]) -> Series[bool]:
+    def _real_date(cls, values: Series[str]) -> pd.Series[bool]:
         return real_date(values)
 
     @pa.dataframe_check(name="low_le_best_le_high")
-    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    def _ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return range_ordered(df)
 
     @pa.dataframe_check(name="target_basis_for_plans")
-    def _target(cls, df: pd.DataFrame) -> Series[bool]:
+    def _target(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return ((df["kind"] == "planned") == (df["basis"] == "target")).astype(bool)
 
     @pa.dataframe_check(name="best_given_unless_range")
-    def _best(cls, df: pd.DataFrame) -> Series[bool]:
+    def _best(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return best_present(df)
 
     class Config:

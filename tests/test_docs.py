@@ -40,10 +40,17 @@ def test_server_settings_are_the_documented_ones():
     config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True  # true = cross-origin requests refused
-    assert config["server"]["maxUploadSize"] == 50
+    assert config["server"]["maxUploadSize"] == 1
+    assert config["server"]["address"] == "127.0.0.1"
     assert config["server"]["fileWatcherType"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["runner"]["postScriptGC"] is False
     readme = (REPO_ROOT / "README.md").read_text("utf-8")
-    for documented in ("XSRF protection on", "50 MB", "no file watcher", "garbage collection"):
+    for documented in (
+        "XSRF protection on",
+        "uploads capped at\n  1 MB",
+        "no file watcher",
+        "garbage collection",
+        "binds to 127.0.0.1 too",
+    ):
         assert documented in readme

@@ -21,13 +21,6 @@ def test_latest_date_is_newest_actual_fact(ds):
     assert transforms.latest_date(ds) == pd.Timestamp("2025-06-01")
 
 
-def test_latest_levels_prefers_official(ds):
-    """The headline shows the newest report; planned targets never count as levels."""
-    syria = transforms.latest_levels(ds.troop_levels, "Syria")
-    assert syria["as_of"].tolist() == [pd.Timestamp("2025-06-01")]
-    assert syria["best"].tolist() == [2000]
-
-
 @pytest.mark.parametrize(
     ("row", "text"),
     [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,7 +48,7 @@ _GRID = {"showgrid": True, "gridcolor": "rgba(128,128,128,0.25)"}
 
 
 def apply_layout(
-    fig: go.Figure, title: str, x_title: str, y_title: str, extra: dict | None = None
+    fig: go.Figure, title: str, x_title: str, y_title: str, extra: dict[str, Any] | None = None
 ) -> go.Figure:
     """The shared look: title, axis labels with units, legend on top, transparent background
     (on every x and y axis of the figure, as ``update_xaxes``/``update_yaxes`` would), then
@@ -89,7 +91,7 @@ def _escaped(value: object) -> object:
     if isinstance(value, tuple | list):
         return type(value)(_escaped(v) for v in value)
     if getattr(getattr(value, "dtype", None), "kind", "") in ("O", "U"):
-        return [_escaped(v) for v in value]
+        return [_escaped(v) for v in cast(Iterable[object], value)]
     return value
 
 
@@ -101,15 +103,15 @@ def plain(text: object) -> object:
     return escaped.replace("\n", "<br>")
 
 
-def _relayout(fig: go.Figure, paths: dict) -> None:
+def _relayout(fig: go.Figure, paths: dict[str, Any]) -> None:
     """Set layout property ``paths`` ("a.b.c": value) on ``fig``, keeping what is set.
 
     Paths under a top-level property the figure does not have yet go in as one nested value
     (parsing each dotted path costs about 0.1 ms); the others are set one by one, so what the
     figure already has there (for example a subplot axis's domain) is kept."""
     present = set(fig.layout.to_plotly_json())
-    nested: dict = {}
-    flat: dict = {}
+    nested: dict[str, Any] = {}
+    flat: dict[str, Any] = {}
     for path, value in paths.items():
         top, _, rest = path.partition(".")
         if not rest or top in present:
@@ -123,7 +125,7 @@ def _relayout(fig: go.Figure, paths: dict) -> None:
     fig.plotly_relayout({**nested, **flat})
 
 
-def _wrap(text: object, width: int = 60) -> str:
+def _wrap(text: Any, width: int = 60) -> str:
     """Text wrapped into lines (joined by ``\\n``, drawn as ``<br>`` once escaped)."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
@@ -266,7 +268,7 @@ def _add_band(fig: go.Figure, primary: pd.DataFrame, color: str, country: str) -
 MILESTONE_KINDS_SHOWN = ("agreement", "deadline", "drawdown")
 
 
-def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict]:
+def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict[str, Any]]:
     """Vertical line shapes for milestones on axis pair ``x{axis}``/``y{axis}``.
 
     Planned milestones are dashed, actual ones dotted.
@@ -319,7 +321,7 @@ def add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _range_bars(marks: pd.DataFrame, y: pd.Series) -> dict:
+def _range_bars(marks: pd.DataFrame, y: pd.Series[float]) -> dict[str, Any]:
     has_range = marks["low"].notna() | marks["high"].notna()
     if not has_range.any():
         return {"visible": False}
@@ -765,7 +767,7 @@ def attack_counts_chart(counts: pd.DataFrame, sources: pd.DataFrame) -> go.Figur
     fig = go.Figure()
     rows = with_sources(counts, sources)
     for (counter, scope), group in rows.groupby(["counted_by", "country"], sort=True):
-        color, symbol = COUNTER_STYLE.get(counter, (NEUTRAL, "circle"))
+        color, symbol = COUNTER_STYLE.get(str(counter), (NEUTRAL, "circle"))
         group = group.sort_values("period_end")
         start = group["period_start"].dt.strftime("%d %b %Y").fillna("unstated start")
         fig.add_trace(
@@ -776,7 +778,7 @@ def attack_counts_chart(counts: pd.DataFrame, sources: pd.DataFrame) -> go.Figur
                 line={
                     "color": color,
                     "width": 1.5,
-                    "dash": {"Iraq": "dot", "Syria": "dash"}.get(scope, "solid"),
+                    "dash": {"Iraq": "dot", "Syria": "dash"}.get(str(scope), "solid"),
                 },
                 marker={"symbol": symbol, "size": 9, "color": color},
                 name=f"{counter}: {scope}",
@@ -826,7 +828,7 @@ def comparison_chart(
         f"{what} per month",
         f"{what} per 1,000 US troops",
     ]
-    shapes: list[dict] = []
+    shapes: list[dict[str, Any]] = []
     fig = make_subplots(
         rows=len(COMPARISON_ROWS),
         cols=len(countries),
@@ -925,7 +927,7 @@ def comparison_chart(
                 shapes += milestone_shapes(scope, "" if index == 1 else str(index))
     # Shapes are not property paths: through a relayout the figure would not see them.
     fig.update_layout(shapes=shapes)
-    extra = {"height": 900, "showlegend": False, "bargap": 0.1}
+    extra: dict[str, Any] = {"height": 900, "showlegend": False, "bargap": 0.1}
     for row, title in enumerate(titles, start=1):
         for axis in fig.select_yaxes(row=row, col=1):
             extra[f"{axis.plotly_name}.title.text"] = title

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from posture.analysis.transforms import format_level
+from posture.data.dataset import Dataset
 from schemas.base_events import LEFT_EVENTS, REENTRY_EVENTS
 
 # Reports that say how many troops are there; caps (fml) and plans are never evidence.
@@ -156,7 +157,9 @@ def judge_level(
             date=announced,
         )
     no_deadline = announced is not None and plan["as_of"] <= announced
-    deadline = announced + NO_DEADLINE_WINDOW if no_deadline else plan["as_of"]
+    deadline = (
+        announced + NO_DEADLINE_WINDOW if announced is not None and no_deadline else plan["as_of"]
+    )
     start = announced if announced is not None else plan["as_of"] - NO_DEADLINE_WINDOW
     direction = _direction(target, plan["qualifier"], reports[reports["as_of"] <= start])
     since = reports[reports["as_of"] > start]
@@ -218,12 +221,12 @@ def judge_level(
             f"the newest data.{last}",
         )
     if after.empty:
-        last = before.iloc[-1]["as_of"] if len(before) else deadline
+        seen: pd.Timestamp = before.iloc[-1]["as_of"] if len(before) else deadline
         return Verdict(
             "no report since",
-            f"No report since {_day(last)}: no comparable report reached {what} {by}, and none "
+            f"No report since {_day(seen)}: no comparable report reached {what} {by}, and none "
             "in the year after is recorded.",
-            date=last,
+            date=seen,
         )
     first = after.iloc[0]
     if ok.loc[after.index[0]]:
@@ -262,7 +265,9 @@ def judge_site(
     first report of forces there. A plan dated on its own announcement is judged a year on.
     """
     no_deadline = announced is not None and plan["date"] <= announced
-    deadline = announced + NO_DEADLINE_WINDOW if no_deadline else plan["date"]
+    deadline = (
+        announced + NO_DEADLINE_WINDOW if announced is not None and no_deadline else plan["date"]
+    )
     start = announced if announced is not None else plan["date"] - NO_DEADLINE_WINDOW
     after = events[events["date"] >= start]
     if no_deadline:
@@ -526,7 +531,7 @@ def milestone_plans(
     ]
 
 
-def ledger(dataset, latest: pd.Timestamp) -> pd.DataFrame:
+def ledger(dataset: Dataset, latest: pd.Timestamp) -> pd.DataFrame:
     """Every planned item with its verdict; ``days_late`` is negative when met early."""
     published = dataset.sources.set_index("source_id")["published"]
     rows = [

@@ -69,8 +69,8 @@ def report_lines(reports: pd.DataFrame, limit: int = 6) -> str:
     for row in reports.head(limit).itertuples():
         source = link(str(row.publisher), row.url)
         lines.append(
-            f"- {escape_markdown(row.figure)}, {row.as_of:%d %b %Y}, {row.kind} {row.basis} — "
-            f"{source} ({CLASS_WORDS.get(row.source_class, row.source_class)})"
+            f"- {escape_markdown(str(row.figure))}, {row.as_of:%d %b %Y}, {row.kind} {row.basis} "
+            f"— {source} ({CLASS_WORDS.get(str(row.source_class), str(row.source_class))})"
         )
     if len(reports) > limit:
         lines.append(f"- … and {len(reports) - limit} more (download the table below)")

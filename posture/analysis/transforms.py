@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
+from posture.data.dataset import Dataset
 from schemas import REGISTRY, SHARED_SCOPES
 from schemas.base_events import HELD_EVENTS, LEFT_EVENTS
 
@@ -39,7 +41,7 @@ def filter_countries(
 
 
 def filter_table(
-    dataset,
+    dataset: Dataset,
     table: str,
     countries: list[str] | None = None,
     start: pd.Timestamp | None = None,
@@ -76,9 +78,15 @@ def _key_of(table: str) -> str:
     return REGISTRY[table].primary_key[0]
 
 
-def _referenced(dataset, table: str, countries, start, end) -> set:
+def _referenced(
+    dataset: Dataset,
+    table: str,
+    countries: list[str] | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> set[object]:
     """Keys of ``table`` that the filtered rows of other tables refer to."""
-    keys: set = set()
+    keys: set[object] = set()
     for other, spec in REGISTRY.items():
         for column, (target, _) in spec.foreign_keys.items():
             if target == table and other != table:
@@ -87,7 +95,9 @@ def _referenced(dataset, table: str, countries, start, end) -> set:
     return keys
 
 
-def _country_mask(dataset, table: str, frame: pd.DataFrame, countries: list[str]) -> pd.Series:
+def _country_mask(
+    dataset: Dataset, table: str, frame: pd.DataFrame, countries: list[str]
+) -> pd.Series[bool]:
     """Rows of ``frame`` about ``countries``: by its own country column, else through the first
     foreign key whose table has one (all rows when neither exists)."""
     spec = REGISTRY[table]
@@ -131,18 +141,6 @@ def filter_dates(
     return df[keep]
 
 
-def latest_levels(troops: pd.DataFrame, country: str, force: str = "us") -> pd.DataFrame:
-    """All non-planned reports on the most recent date with a report, official first."""
-    rows = troops[
-        (troops["country"] == country) & (troops["force"] == force) & (troops["kind"] != "planned")
-    ]
-    if rows.empty:
-        return rows
-    latest = rows[rows["as_of"] == rows["as_of"].max()]
-    order = latest["kind"].map(KIND_ORDER)
-    return latest.assign(_order=order).sort_values(["_order"], kind="stable").drop(columns="_order")
-
-
 def format_level(row: pd.Series) -> str:
     """A troop figure as text that keeps its qualifier and range, e.g. 'about 2,500'."""
     words = {
@@ -154,23 +152,24 @@ def format_level(row: pd.Series) -> str:
         "more_than": "more than ",
         "range": "",
     }
-    low, best, high = row.get("low"), row.get("best"), row.get("high")
-    has = {
-        k: v is not None and not pd.isna(v)
-        for k, v in (("low", low), ("best", best), ("high", high))
-    }
-    if has["low"] and has["high"] and not has["best"]:
-        return f"{int(low):,}–{int(high):,}"
-    if not has["best"]:
+    low, best, high = (_whole(row.get(k)) for k in ("low", "best", "high"))
+    if low is not None and high is not None and best is None:
+        return f"{low:,}–{high:,}"
+    if best is None:
         return "unknown"
-    text = words.get(row.get("qualifier"), "") + f"{int(best):,}"
-    if has["low"] and has["high"]:
-        text += f" (range {int(low):,}–{int(high):,})"
-    elif has["high"]:
-        text += f" (up to {int(high):,})"
-    elif has["low"]:
-        text += f" (at least {int(low):,})"
+    text = words.get(str(row.get("qualifier")), "") + f"{best:,}"
+    if low is not None and high is not None:
+        text += f" (range {low:,}–{high:,})"
+    elif high is not None:
+        text += f" (up to {high:,})"
+    elif low is not None:
+        text += f" (at least {low:,})"
     return text
+
+
+def _whole(value: Any) -> int | None:
+    """A figure as an int, or None when it is missing."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def standing_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +217,7 @@ def base_status_at(
         # A departure rests on itself; a held site on its newest report since (an attack on
         # it recorded later keeps it current).
         rest = last if last["event"] in LEFT_EVENTS else rows.iloc[-1]
-        chosen[base_id] = (last["event"], rest["event"], rest["date"], rest["source_id"])
+        chosen[str(base_id)] = (last["event"], rest["event"], rest["date"], rest["source_id"])
     out = bases.copy()
     picked = [chosen.get(b, (None, None, pd.NaT, None)) for b in out["base_id"]]
     status_event = pd.Series([p[0] for p in picked], index=out.index, dtype="object")
@@ -271,7 +270,7 @@ def incidents_in_last_months(
     return rows[(rows["date"] > start) & (rows["date"] <= end)]
 
 
-def latest_date(dataset) -> pd.Timestamp:
+def latest_date(dataset: Dataset) -> pd.Timestamp:
     """The newest date of anything that actually happened in the data: 'today' for every view
     (plans, which may lie in the future, do not count)."""
     candidates = [
@@ -428,7 +427,7 @@ def nations_by_mission_year(contributions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["year", "mission"]).reset_index(drop=True)
 
 
-def source_citations(dataset) -> pd.DataFrame:
+def source_citations(dataset: Dataset) -> pd.DataFrame:
     """Every source with the number of rows citing it, per table and in total."""
     counts = pd.DataFrame(index=dataset.sources["source_id"])
     for table, spec in REGISTRY.items():

@@ -86,7 +86,10 @@ class Tallies:
 
 
 def _tallies(
-    dataset: Dataset, start: pd.Timestamp | None, end: pd.Timestamp | None, countries
+    dataset: Dataset,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    countries: list[str] | None,
 ) -> Tallies:
     found = headlines.tallies_overlapping(
         dataset.attack_counts, dataset.sources, start, end, countries
@@ -781,7 +784,7 @@ def ledger(
     """The plans-vs-reality table (both sources' publisher and URL) and rows per outcome."""
     rows = ledger_rows(dataset, country, start, outcomes)
     return LedgerView(
-        counts={k: int(v) for k, v in rows["outcome"].value_counts().items()},
+        counts={str(k): int(v) for k, v in rows["outcome"].value_counts().items()},
         table=rows[LEDGER_SHOWN],
     )
 

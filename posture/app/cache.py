@@ -18,7 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,8 +33,10 @@ def nbytes(value: Any) -> int:
     containers and dataclasses by their contents."""
     if isinstance(value, FrozenFigure):
         return value.frozen_bytes
-    if isinstance(value, pd.DataFrame | pd.Series):
-        return int(value.memory_usage(deep=True).sum() if value.ndim == 2 else value.nbytes)
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(deep=True))
     if isinstance(value, pa.Table):
         return int(value.nbytes)
     if isinstance(value, go.Figure):
@@ -131,7 +133,7 @@ class Timed:
 _MISSING = object()
 
 
-class FrozenFigure(go.Figure):
+class FrozenFigure(go.Figure):  # type: ignore[misc]  # plotly ships no type information
     """A finished figure that holds its JSON-ready dict, made once, not on every draw.
 
     Drawing a plain figure converts it (deep copy, typed arrays, date cleaning) on every rerun;
@@ -158,7 +160,7 @@ def freeze(figure: go.Figure) -> FrozenFigure:
         figure.__class__ = FrozenFigure
         figure._frozen = json.loads(text)
         figure._frozen_bytes = len(text)
-    return figure
+    return cast(FrozenFigure, figure)
 
 
 def freeze_figures(view: Any) -> Any:
@@ -186,7 +188,7 @@ def hashable(value: Any) -> Hashable:
         return tuple(sorted((k, hashable(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return tuple(hashable(v) for v in value)
-    return value
+    return cast(Hashable, value)
 
 
 # Data files and imported layers are looked at once a second: an edit is seen on the next

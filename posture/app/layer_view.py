@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from posture.analysis import charts, transforms
@@ -10,6 +14,7 @@ from posture.app import cache
 from posture.app.display import plotly, plotly_pair, show_table
 from posture.app.loading import PageContext
 from posture.app.url_state import bound, one_of
+from posture.data.dataset import Dataset
 from posture.imports import imported, layers
 
 CURATED = "curated"
@@ -18,7 +23,7 @@ CURATED = "curated"
 def _version(origin: str) -> int:
     """The layer file's modification time, looked at once a second like the data files."""
     path = layers.layer_path(origin)
-    return cache.FILE_CHECKS.get(("layer", str(path)), lambda: path.stat().st_mtime_ns)
+    return int(cache.FILE_CHECKS.get(("layer", str(path)), lambda: path.stat().st_mtime_ns))
 
 
 def load(origin: str) -> pd.DataFrame:
@@ -29,7 +34,7 @@ def load(origin: str) -> pd.DataFrame:
         with st.spinner("Loading the imported layer…"):
             return layers.read_layer(origin, path.parent)
 
-    return cache.LAYERS.get_or_compute((str(path), _version(origin)), read)
+    return cast(pd.DataFrame, cache.LAYERS.get_or_compute((str(path), _version(origin)), read))
 
 
 def choose(key: str) -> str:
@@ -40,7 +45,7 @@ def choose(key: str) -> str:
     if len(options) == 1:
         return CURATED
     labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}
-    return bound(
+    chosen: str = bound(
         st.radio,
         key,
         parse=one_of(options),
@@ -51,9 +56,32 @@ def choose(key: str) -> str:
         horizontal=True,
         help="Imported layers are your own ACLED or UCDP exports (python -m posture import).",
     )
+    return chosen
 
 
-def incidents_view(dataset, origin: str, version: int, countries, start, end) -> dict:
+@dataclass(frozen=True)
+class ImportedView:
+    """What the Incidents page draws for an imported layer under the shared filters."""
+
+    count: int
+    monthly: go.Figure
+    types: go.Figure
+    actors: go.Figure
+    fatalities: go.Figure
+    map: go.Figure
+    map_note: str
+    preview: pd.DataFrame
+    near: pd.DataFrame
+
+
+def incidents_view(
+    dataset: Dataset,
+    origin: str,
+    version: int,
+    countries: list[str] | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> ImportedView:
     """Everything the Incidents page draws for an imported layer under the shared filters:
     aggregates and figures, computed once per layer version and filter (``PageContext.view``
     caches it and freezes the figures, as for the curated pages). ``version``, the layer
@@ -62,27 +90,27 @@ def incidents_view(dataset, origin: str, version: int, countries, start, end) ->
     points, note = imported.map_points(events)
     monthly = imported.monthly_counts(events)
     title = f"{origin.upper()} events per month by country"
-    return {
-        "count": len(events),
-        "monthly": charts.stacked_monthly_chart(monthly, title, charts.COUNTRY_COLORS).update_yaxes(
+    return ImportedView(
+        count=len(events),
+        monthly=charts.stacked_monthly_chart(monthly, title, charts.COUNTRY_COLORS).update_yaxes(
             title_text="Events"
         ),
-        "types": charts.bar_chart(
+        types=charts.bar_chart(
             imported.counts_by(events, "event_type"),
             "event_type",
             "events",
             "By event type",
             "Events",
         ),
-        "actors": charts.bar_chart(
+        actors=charts.bar_chart(
             imported.counts_by(events, "actor"), "actor", "events", "By actor (top 15)", "Events"
         ),
-        "fatalities": charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
-        "map": charts.imported_map(points, dataset.bases, origin),
-        "map_note": note,
-        "preview": events.head(1000).reset_index(drop=True),
-        "near": imported.near_bases(events, dataset.bases),
-    }
+        fatalities=charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
+        map=charts.imported_map(points, dataset.bases, origin),
+        map_note=note,
+        preview=events.head(1000).reset_index(drop=True),
+        near=imported.near_bases(events, dataset.bases),
+    )
 
 
 def render_incidents(origin: str, ctx: PageContext) -> None:
@@ -97,22 +125,21 @@ def render_incidents(origin: str, ctx: PageContext) -> None:
     )
     st.title(f"{origin.upper()} events (imported)")
     st.info(layers.LICENCE[origin], icon=":material/info:")
-    st.metric(f"{origin.upper()} events in view", f"{summary['count']:,}")
-    if not summary["count"]:
+    st.metric(f"{origin.upper()} events in view", f"{summary.count:,}")
+    if not summary.count:
         st.warning("No imported events match these filters.")
         return
-    plotly(summary["monthly"], "incidents_layer_monthly")
+    plotly(summary.monthly, "incidents_layer_monthly")
     plotly_pair(
-        (summary["types"], "incidents_layer_types"), (summary["actors"], "incidents_layer_actors")
+        (summary.types, "incidents_layer_types"), (summary.actors, "incidents_layer_actors")
     )
-    plotly(summary["fatalities"], "incidents_layer_deaths")
-    plotly(summary["map"], "incidents_layer_map")
-    st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")
-    near = summary["near"]
+    plotly(summary.fatalities, "incidents_layer_deaths")
+    plotly(summary.map, "incidents_layer_map")
+    st.caption(f"Map: {summary.map_note}. Black crosses are curated bases with coordinates.")
     st.subheader("Events within 25 km of a curated base")
-    show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
+    show_table(summary.near, "incidents_layer_near", f"{origin}_near_bases.csv")
     st.subheader("First 1,000 events in view")
-    show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
+    show_table(summary.preview, "incidents_layer_table", f"{origin}_events_preview.csv")
 
 
 def monthly_for(origin: str, ctx: PageContext, months: pd.DatetimeIndex) -> pd.DataFrame:
@@ -124,4 +151,4 @@ def monthly_for(origin: str, ctx: PageContext, months: pd.DatetimeIndex) -> pd.D
         events = imported.filter_events(load(origin), None, start, end)
         return imported.monthly_counts(events, transforms.month_range(months[0], months[-1]))
 
-    return cache.LAYER_MONTHS.get_or_compute(key, count)
+    return cast(pd.DataFrame, cache.LAYER_MONTHS.get_or_compute(key, count))

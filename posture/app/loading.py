@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +20,8 @@ from posture.data.dataset import Dataset, data_dir, read_dataset
 from posture.data.failures import DataValidationError
 
 View = TypeVar("View")
+# The data directory and its CSV files' names, sizes and modification times.
+Token = tuple[str, tuple[tuple[str, int, int], ...]]
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -29,14 +31,14 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted((e.name, (info := e.stat()).st_size, info.st_mtime_ns) for e in files))
 
 
-def data_token() -> tuple[str, tuple[tuple[str, int, int], ...]]:
+def data_token() -> Token:
     """The data directory and its files' signature: the key of everything computed from it."""
     directory = data_dir()
     signature = cache.FILE_CHECKS.get(("data", str(directory)), lambda: _signature(directory))
-    return str(directory), signature
+    return str(directory), cast(tuple[tuple[str, int, int], ...], signature)
 
 
-def _load(token: tuple) -> tuple[Dataset, pd.Timestamp] | DataValidationError:
+def _load(token: Token) -> tuple[Dataset, pd.Timestamp] | DataValidationError:
     """The dataset of ``token`` with its latest date, or the error its files raise."""
 
     def read() -> tuple[Dataset, pd.Timestamp] | DataValidationError:
@@ -47,7 +49,10 @@ def _load(token: tuple) -> tuple[Dataset, pd.Timestamp] | DataValidationError:
                 return err
         return dataset, transforms.latest_date(dataset)
 
-    return cache.DATASETS.get_or_compute(token, read)
+    return cast(
+        tuple[Dataset, pd.Timestamp] | DataValidationError,
+        cache.DATASETS.get_or_compute(token, read),
+    )
 
 
 def failures_frame(err: DataValidationError) -> pd.DataFrame:
@@ -67,7 +72,7 @@ def failures_frame(err: DataValidationError) -> pd.DataFrame:
     )
 
 
-def dataset_or_stop(token: tuple) -> tuple[Dataset, pd.Timestamp]:
+def dataset_or_stop(token: Token) -> tuple[Dataset, pd.Timestamp]:
     """Return the dataset of ``token`` and its latest date, or show one error panel listing
     every problem and stop the page."""
     loaded = _load(token)
@@ -92,7 +97,7 @@ class PageContext:
     start: pd.Timestamp
     end: pd.Timestamp
     latest: pd.Timestamp
-    token: tuple
+    token: Token
 
     @property
     def countries(self) -> list[str] | None:
@@ -118,9 +123,9 @@ class PageContext:
 
         def compute() -> View:
             with st.spinner("Preparing the view…"):
-                return cache.freeze_figures(function(self.dataset, **filters))
+                return cast(View, cache.freeze_figures(function(self.dataset, **filters)))
 
-        return cache.VIEWS.get_or_compute(key, compute)
+        return cast(View, cache.VIEWS.get_or_compute(key, compute))
 
 
 def page_setup(dates: bool = True) -> PageContext:

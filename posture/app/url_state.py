@@ -143,7 +143,7 @@ def multiselect(
     format_func: Callable[[str], str] = str,
 ) -> list[str]:
     """A multiselect of ``options``, all chosen by default, kept in the URL as ``?key=``."""
-    return bound(
+    chosen: list[str] = bound(
         st.multiselect,
         key,
         parse=some_of(options),
@@ -154,11 +154,12 @@ def multiselect(
         help=help,
         format_func=format_func,
     )
+    return chosen
 
 
 def search_box(key: str, label: str, placeholder: str) -> str:
     """A free-text search kept in the URL as ``?key=``."""
-    return bound(
+    text: str = bound(
         st.text_input,
         key,
         parse=lambda values: values[0],
@@ -166,11 +167,12 @@ def search_box(key: str, label: str, placeholder: str) -> str:
         label=label,
         placeholder=placeholder,
     )
+    return text
 
 
 def country_filter() -> str:
     """The shared sidebar country filter, kept in the URL as ``?country=``."""
-    return bound(
+    country: str = bound(
         st.sidebar.radio,
         "country",
         parse=one_of(COUNTRY_CHOICES),
@@ -179,11 +181,12 @@ def country_filter() -> str:
         options=COUNTRY_CHOICES,
         help=COUNTRY_HELP,
     )
+    return country
 
 
 def date_filter(first: date, last: date) -> tuple[date, date]:
     """The shared sidebar date range, kept in the URL as ``?dates=START&dates=END``."""
-    return bound(
+    start, end = bound(
         st.sidebar.slider,
         "dates",
         parse=date_range_in(first, last),
@@ -195,3 +198,4 @@ def date_filter(first: date, last: date) -> tuple[date, date]:
         format="YYYY-MM-DD",
         help="Rows dated in this range. The latest date is the newest dated fact in the data.",
     )
+    return start, end

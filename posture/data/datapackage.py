@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandera.pandas as pa
 
@@ -55,8 +56,8 @@ def _field_type(column: pa.Column) -> str:
     return "string"
 
 
-def _constraints(column: pa.Column) -> dict:
-    constraints: dict = {"required": not column.nullable}
+def _constraints(column: pa.Column) -> dict[str, Any]:
+    constraints: dict[str, Any] = {"required": not column.nullable}
     if column.unique:
         constraints["unique"] = True
     for check in column.checks:
@@ -78,7 +79,7 @@ def _constraints(column: pa.Column) -> dict:
     return constraints
 
 
-def table_fields(table: str) -> list[dict]:
+def table_fields(table: str) -> list[dict[str, Any]]:
     """Frictionless field descriptors for ``table``, in column order."""
     columns = REGISTRY[table].model.to_schema().columns
     return [
@@ -93,9 +94,9 @@ def table_fields(table: str) -> list[dict]:
     ]
 
 
-def _resource(table: str) -> dict:
+def _resource(table: str) -> dict[str, Any]:
     spec = REGISTRY[table]
-    schema: dict = {
+    schema: dict[str, Any] = {
         "fields": table_fields(table),
         "missingValues": [""],
         "primaryKey": list(spec.primary_key),
@@ -123,7 +124,7 @@ def _resource(table: str) -> dict:
     }
 
 
-def build_datapackage(directory: Path | None = None) -> dict:
+def build_datapackage(directory: Path | None = None) -> dict[str, Any]:
     """The descriptor as a dict; deterministic, so the committed file can be compared with it."""
     version = dataset_version(directory or REPO_ROOT / "data")
     return {

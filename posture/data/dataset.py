@@ -39,7 +39,7 @@ class Dataset:
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
+        tables: Mapping[str, pd.DataFrame] = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
         raise AttributeError(f"the dataset has no table {name!r}; tables are: {', '.join(tables)}")
@@ -64,7 +64,8 @@ class Dataset:
     def newest_source(self) -> pd.Timestamp:
         """The most recent date any source was published (or read, if none shows a date)."""
         published = self.sources["published"].dropna()
-        return published.max() if len(published) else self.sources["accessed"].max()
+        newest = published.max() if len(published) else self.sources["accessed"].max()
+        return pd.Timestamp(newest)
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _near_miss(name: str, expected: list[str]) -> str:
     return ""
 
 
-def _show(value: object) -> str:
+def _show(value: Any) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "empty"
     text = str(value)

@@ -95,12 +95,10 @@ def diff_table(
     return result
 
 
-def _moves(
-    old: dict[str, list[Row]], new: dict[str, list[Row]]
-) -> dict[str, dict[str, dict[str, str]]]:
+def _moves(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> dict[str, dict[str, str]]:
     """Per referenced table, the ids whose rows elsewhere now refer to another id: for each key
     column that is a foreign key, rows equal in the rest of their key but for that id."""
-    found: dict[str, dict[str, dict[str, str]]] = {}
+    found: dict[str, dict[str, str]] = {}
     for table, spec in REGISTRY.items():
         key = list(spec.primary_key)
         for column, (target, _) in spec.foreign_keys.items():

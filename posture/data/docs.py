@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -14,7 +15,7 @@ from schemas import REGISTRY
 MARKER = re.compile(r"(<!-- (?P<name>[a-z]+):start -->\n).*?(<!-- (?P=name):end -->)", re.DOTALL)
 
 
-def constraint_text(field: dict) -> str:
+def constraint_text(field: dict[str, Any]) -> str:
     """A field's rule in words, e.g. 'one of `a`, `b`; required'."""
     c = field["constraints"]
     parts = []
@@ -75,10 +76,10 @@ def coverage_markdown(dataset: Dataset) -> str:
 def render_sections(text: str, sections: dict[str, str]) -> str:
     """Replace each ``<!-- name:start -->...<!-- name:end -->`` block with fresh content."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in sections:
-            return match.group(0)
+            return str(match.group(0))
         return f"{match.group(1)}{sections[name]}{match.group(3)}"
 
     return MARKER.sub(replace, text)

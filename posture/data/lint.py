@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from posture.data.dataset import Dataset, parse_csv
@@ -99,9 +101,11 @@ def _lines_of(ds: Dataset, table: str) -> list[int]:
     return _LINES[key]
 
 
-def _line(ds: Dataset, table: str, index: int) -> int | None:
+def _line(ds: Dataset, table: str, index: Hashable) -> int | None:
     lines = _lines_of(ds, table)
-    return lines[index] if 0 <= index < len(lines) else None
+    if not isinstance(index, int | np.integer):
+        return None
+    return lines[int(index)] if 0 <= int(index) < len(lines) else None
 
 
 def _names(row: pd.Series) -> set[str]:
@@ -115,10 +119,15 @@ def duplicate_sites(ds: Dataset) -> list[LintWarning]:
     bases = ds.bases.reset_index(drop=True)
     for i in range(len(bases)):
         for j in range(i + 1, len(bases)):
-            a, b = bases.loc[i], bases.loc[j]
+            a, b = bases.iloc[i], bases.iloc[j]
             reasons = []
             if pd.notna(a["latitude"]) and pd.notna(b["latitude"]):
-                km = _km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+                km = _km(
+                    float(a["latitude"]),
+                    float(a["longitude"]),
+                    float(b["latitude"]),
+                    float(b["longitude"]),
+                )
                 if km <= SAME_SITE_KM:
                     reasons.append(f"{km:.1f} km apart")
             shared = _names(a) & _names(b)
@@ -349,7 +358,7 @@ def unlinked_later_tolls(ds: Dataset) -> list[LintWarning]:
                 out.append(
                     LintWarning(
                         "incidents",
-                        _line(ds, "incidents", int(later.name)),
+                        _line(ds, "incidents", later.name),
                         later["incident_id"],
                         "later_toll_not_linked",
                         f"a later report of {earlier['incident_id']} with another toll: set "

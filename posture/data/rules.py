@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
+import numpy as np
 import pandas as pd
 
 from posture.data.failures import Failure
@@ -9,9 +12,11 @@ from schemas import REGISTRY, TABLES
 from schemas.base_events import HELD_EVENTS, LEFT_EVENTS, REENTRY_EVENTS
 
 
-def _line(lines: dict[str, list[int]], table: str, index: int) -> int | None:
+def _line(lines: dict[str, list[int]], table: str, index: Hashable) -> int | None:
     table_lines = lines.get(table)
-    return table_lines[index] if table_lines and index < len(table_lines) else None
+    if not table_lines or not isinstance(index, int | np.integer):
+        return None
+    return table_lines[int(index)] if int(index) < len(table_lines) else None
 
 
 def _fmt(value: object) -> str:
@@ -112,7 +117,7 @@ def bad_self_links(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]])
                     _line(lines, "incidents", index),
                     "variant_of",
                     "variant_of_first_report",
-                    target,
+                    str(target),
                     "name the first report of the attack, which has an empty variant_of",
                 )
             )
@@ -129,7 +134,7 @@ def bad_self_links(frames: dict[str, pd.DataFrame], lines: dict[str, list[int]])
                     _line(lines, "milestones", index),
                     "fulfils",
                     "fulfils_planned_milestone",
-                    target,
+                    str(target),
                     "an actual milestone may only fulfil a planned one",
                 )
             )
