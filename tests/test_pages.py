@@ -378,8 +378,8 @@ def test_sources_search(monkeypatch, data_copy):
     rows = table(at, "sources_table")
     assert rows["publisher"].tolist() == ["Example Ministry"]
     # 2 troop levels, 1 base, 2 base events, 2 contributions, 1 incident, 1 count, 2 milestones,
-    # 1 coalition size
-    assert rows["rows_citing"].tolist() == [12]
+    # 1 coalition size, 1 period
+    assert rows["rows_citing"].tolist() == [13]
 
 
 @pytest.mark.parametrize(
