@@ -58,9 +58,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def slider_micros(day: date) -> float:
-    """A date as Streamlit's slider sends it: microseconds since 1970-01-01 (UTC)."""
-    return (day - date(1970, 1, 1)).days * 86_400_000_000
+def date_text(day: date) -> str:
+    """A date as Streamlit's date input sends it (ISO 8601)."""
+    return day.isoformat()
 
 
 def parked(url: str, page: str, query_string: str = "") -> Session:
@@ -113,12 +113,12 @@ def curated_pages(repeat: int) -> dict:
         ids = {page: _filter_id(session.run()) for page, session in pages.items()}
         tab_keys = {label: key for label, _, _, key in TABS}
         for step in range(1, repeat + 1):
-            span = [slider_micros(FIRST_DATE + timedelta(days=31 * step)), slider_micros(end)]
+            span = [date_text(FIRST_DATE + timedelta(days=31 * step)), date_text(end)]
             country = COUNTRIES[step % len(COUNTRIES)]
             for page, session in pages.items():
                 key, widget_id = ids[page]
                 value = (
-                    ("double_array_value", span) if key == "dates" else ("string_value", country)
+                    ("string_array_value", span) if key == "dates" else ("string_value", country)
                 )
                 run = session.run(widgets={widget_id: value})
                 if page in tab_keys:

@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from posture import app
-from posture.analysis import text, transforms, views
+from posture.analysis import glossary, text, transforms, views
 
 TABS = ["Map and status", "Lifecycles and events"]
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Bases")
+st.title("Bases", help=glossary.explain("US", "MSS", "LZ"))
 latest = ctx.latest.date()
 on = app.bound(
     st.slider,

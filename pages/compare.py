@@ -3,13 +3,13 @@
 import streamlit as st
 
 from posture import app
-from posture.analysis import transforms, views
+from posture.analysis import glossary, transforms, views
 from posture.app import layer_view
 from posture.imports import layers
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Iraq vs Syria")
+st.title("Iraq vs Syria", help=glossary.explain("US"))
 st.caption(
     "Both countries side by side whatever the country filter says. Troops are US troops present "
     "(the latest headcount or estimate for the whole country, never a cap), carried forward for "
@@ -39,6 +39,7 @@ view = ctx.view(
 if layer != layer_view.CURATED:
     st.info(layers.LICENCE[layer], icon=":material/info:")
 app.plotly(view.figure, "compare_chart")
+app.milestone_legend(view.milestones, "compare")
 st.caption(
     f"Rates per 1,000 troops are left out for months with fewer than {view.floor} US troops or "
     f"no known level ({view.hidden_rates} country-months in this range; column rate_note says "

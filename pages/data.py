@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from posture import app
-from posture.analysis import views
+from posture.analysis import glossary, views
 from posture.data import export
 from posture.data.dataset import data_dir
 from schemas import TABLES
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Data")
+st.title("Data", help=glossary.explain("CSV", "JSON", "ISO", "WGS84", "URL"))
 left, right = st.columns([1, 2])
 with left:
     table_name = app.bound(
@@ -50,9 +50,10 @@ app.show_table(rows, "data_preview", f"{table_name}_filtered.csv", column_config
 
 st.subheader("The whole dataset")
 st.download_button(
-    "Download every table as a zip (CSVs, datapackage.json, README)",
+    f"Download the whole dataset, v{ctx.dataset.release.version} (zip: every table, "
+    "datapackage.json, README, CHANGELOG, CITATION.cff)",
     data=lambda: export.dataset_zip(ctx.dataset, Path(data_dir()), link),
-    file_name="coalition-posture-dataset.zip",
+    file_name=export.zip_name(ctx.dataset.release.version),
     mime="application/zip",
     key="data_zip",
     icon=":material/folder_zip:",

@@ -4,7 +4,7 @@ outside tallies they are not."""
 import streamlit as st
 
 from posture import app
-from posture.analysis import views
+from posture.analysis import glossary, labels, views
 from posture.app import layer_view
 from schemas.incidents import STATUSES, WEAPONS
 
@@ -15,20 +15,27 @@ ctx = app.page_setup()
 layer = layer_view.choose("incidents_layer")
 if layer != layer_view.CURATED:
     layer_view.render_incidents(layer, ctx)
+    app.end_page()
     st.stop()
-st.title("Attacks on coalition forces")
+st.title(
+    "Attacks on coalition forces",
+    help=glossary.explain("US", "IRI", "Kataib Hezbollah", "IED", "TBI", "SOHR"),
+)
 st.caption(
     "Counts here are of attacks **recorded in this dataset** (each with a sourced report): a "
     "sample, not a complete count. Official, claimant and monitor tallies for the same period "
     "are shown beside them and on the Counts compared tab."
 )
 with st.container(horizontal=True, gap="medium"):
-    weapons = app.multiselect("incidents_weapons", "Weapon", WEAPONS)
+    weapons = app.multiselect(
+        "incidents_weapons", "Weapon", WEAPONS, format_func=labels.formatter("weapon")
+    )
     statuses = app.multiselect(
         "incidents_status",
         "Status",
         STATUSES,
-        help="claimed: only an armed group's claim or an unconfirmed report.",
+        help="Claimed only: an armed group's claim or an unconfirmed report.",
+        format_func=labels.formatter("status"),
     )
 
 # 2. Process
@@ -69,6 +76,7 @@ if view.losses:
     )
 if not view.recorded_attacks:
     st.info("No recorded attacks match these filters.")
+    app.end_page()
     st.stop()
 
 over_time, on_map, counts, reports = app.lazy_tabs(TABS, "incidents_tab")

@@ -3,16 +3,17 @@
 import streamlit as st
 
 from posture import app
-from posture.analysis import views
+from posture.analysis import glossary, labels, views
 from schemas.contributions import MISSIONS
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Contributing nations")
+st.title("Contributing nations", help=glossary.explain("OIR", "CJTF-OIR", "NMI", "NATO", "US"))
 missions = app.multiselect(
     "nations_missions",
     "Mission",
     MISSIONS,
+    format_func=labels.formatter("mission"),
     help="OIR: Operation Inherent Resolve; NMI: NATO Mission Iraq; bilateral arrangements.",
 )
 

@@ -4,13 +4,16 @@ disagree, and US troops over time."""
 import streamlit as st
 
 from posture import app
-from posture.analysis import transforms, views
+from posture.analysis import glossary, transforms, views
 
 # 1. Inputs
 ctx = app.page_setup(dates=False)
 view = ctx.view(views.overview, country=ctx.country)
 
-st.title("Coalition posture in Iraq and Syria")
+st.title(
+    "Coalition posture in Iraq and Syria",
+    help=glossary.explain("US", "FML", "DMDC", "Global Coalition to Defeat ISIS"),
+)
 st.caption(
     f"Data up to {view.latest:%d %B %Y} (the newest dated fact in the dataset). Every figure "
     "links to its source; hover the chart for the supporting quote. "

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from posture import app
-from posture.analysis import views
+from posture.analysis import glossary, views
 from posture.analysis.plans import OUTCOMES
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Plans vs reality")
+st.title("Plans vs reality", help=glossary.explain("US", "federal Iraq", "KRG"))
 st.caption(
     "Every planned troop level, base event and milestone, judged by the rule for its kind on "
     "evidence of the same measure: a troop level by reports of troops present in the whole "

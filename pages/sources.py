@@ -3,7 +3,7 @@
 import streamlit as st
 
 from posture import app
-from posture.analysis import views
+from posture.analysis import glossary, labels, views
 from schemas.sources import SOURCE_KINDS as KINDS
 
 METHOD = """
@@ -43,12 +43,14 @@ counts differ (2017: 5,262 vs 8,892 in Iraq) and are kept as separate reports.
 
 # 1. Inputs
 ctx = app.page_setup(dates=False)
-st.title("Sources & method")
+st.title("Sources & method", help=glossary.explain("AP", "AFP", "SOHR", "DMDC", "FML"))
 left, right = st.columns([2, 1])
 with left:
     search = app.search_box("sources_search", "Search sources", "publisher, title or address")
 with right:
-    kinds = app.multiselect("sources_kinds", "Source class", KINDS)
+    kinds = app.multiselect(
+        "sources_kinds", "Source class", KINDS, format_func=labels.formatter("kind")
+    )
 
 # 2. Process
 view = ctx.view(views.sources, kinds=kinds, search=search)
@@ -80,3 +82,9 @@ st.markdown(
     "(column `contradicted_by`): listed, but no status or verdict rests on them."
 )
 app.show_table(view.disagreements, "sources_disagreements", "troop_level_disagreements.csv")
+
+st.subheader("Glossary")
+st.caption("Every term and acronym the pages use; each page's title tooltip explains its own.")
+st.markdown(
+    "\n".join(f"- {glossary.entry(term)}" for term in sorted(glossary.GLOSSARY, key=str.lower))
+)

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from posture import app
-from posture.analysis import transforms, views
+from posture.analysis import glossary, labels, transforms, views
 from schemas.troop_levels import LEVEL_KINDS as KINDS
 
 FORCES = {"us": "US", "partners": "Partners (non-US)", "all": "Whole coalition"}
 
 # 1. Inputs
 ctx = app.page_setup()
-st.title("Troop levels")
+st.title("Troop levels", help=glossary.explain("US", "FML", "DMDC"))
 st.caption(
     "One line per counting basis — headcount (solid), estimate (dotted), authorised level or "
     "force management level (dashed) — never joined across bases; lines stop where reports are "
@@ -31,7 +31,9 @@ with left:
         horizontal=True,
     )
 with middle:
-    kinds = app.multiselect("troops_kinds", "Kinds of figure", KINDS)
+    kinds = app.multiselect(
+        "troops_kinds", "Kinds of figure", KINDS, format_func=labels.formatter("kind")
+    )
 with right:
     show_milestones = app.bound(
         st.toggle,
@@ -58,6 +60,7 @@ for figure in view.latest:
     with row.container():
         app.latest_figure(figure, "troops")
 app.plotly(view.figure, "troops_chart")
+app.milestone_legend(view.milestones, "troops")
 if not view.rows:
     st.info("No troop figures match these filters.")
 st.subheader("Reports disagreeing within a month")

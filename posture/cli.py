@@ -38,13 +38,17 @@ def _datapackage(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from posture.data.diff import diff_dirs, format_diff
+    from posture.data.diff import diff_dirs, format_diff, write_changes
 
     for directory in (args.old_dir, args.new_dir):
         if not Path(directory).is_dir():
             print(f"not a directory: {directory}", file=sys.stderr)
             return 2
-    print(format_diff(diff_dirs(Path(args.old_dir), Path(args.new_dir)), detail=not args.summary))
+    diffs = diff_dirs(Path(args.old_dir), Path(args.new_dir))
+    print(format_diff(diffs, detail=not args.summary))
+    if args.csv:
+        count = write_changes(diffs, Path(args.csv))
+        print(f"wrote {count} change(s) to {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -229,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old_dir", help="the data directory before the change")
     diff.add_argument("new_dir", help="the data directory after the change")
     diff.add_argument("--summary", action="store_true", help="one line per table")
+    diff.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="also write one row per change to FILE (the release notes the app shows: "
+        "data/releases/<version>.csv)",
+    )
     diff.set_defaults(func=_diff)
 
     export = commands.add_parser(

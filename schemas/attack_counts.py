@@ -76,7 +76,15 @@ TABLE = TableSpec(
     country_column="country",
     date_column="period_end",
     actual_rows=every_row,
-    labels={"qualifier": QUALIFIER_LABELS},
+    labels={
+        "qualifier": QUALIFIER_LABELS,
+        "counted_by": {
+            "official": "official",
+            "claimant": "armed group (claimant)",
+            "monitor": "monitor",
+            "press": "press",
+        },
+    },
     check_columns={
         "period_start_not_after_end": ("period_start", "period_end"),
     },

@@ -84,5 +84,19 @@ TABLE = TableSpec(
     foreign_keys=FOREIGN_KEYS,
     date_column="date",
     actual_rows=lambda frame: frame["kind"] == "actual",
+    labels={
+        "event": {
+            "established": "established",
+            "presence_reported": "presence reported",
+            "expanded": "expanded",
+            "reduced": "reduced",
+            "withdrawal_announced": "withdrawal announced",
+            "handed_over": "handed over",
+            "vacated": "vacated",
+            "retained": "retained",
+            "reoccupied": "reoccupied",
+        },
+        "kind": {"actual": "actual", "planned": "planned"},
+    },
     order=3,
 )

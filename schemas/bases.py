@@ -89,5 +89,11 @@ TABLE = TableSpec(
         "point_inside_country": ("country", "latitude", "longitude"),
         "coordinates_with_precision": ("latitude", "longitude", "location_precision"),
     },
+    labels={
+        "location_precision": {
+            "exact": "the site itself",
+            "approximate": "a nearby place",
+        }
+    },
     order=2,
 )

@@ -148,5 +148,22 @@ TABLE = TableSpec(
         "point_inside_country": ("country", "latitude", "longitude"),
         "latitude_and_longitude_together": ("latitude", "longitude"),
     },
+    labels={
+        "weapon": {
+            "rocket": "rocket",
+            "drone": "drone",
+            "ballistic_missile": "ballistic missile",
+            "cruise_missile": "cruise missile",
+            "mortar": "mortar",
+            "ied": "roadside bomb (IED)",
+            "small_arms": "small arms",
+            "aircraft_loss": "aircraft lost",
+            "other": "other",
+            "unknown": "not reported",
+        },
+        "status": {"confirmed": "confirmed", "claimed": "claimed only"},
+        "hostile": {"yes": "hostile action", "no": "not hostile (accident, crash)"},
+        "date_precision": {"day": "day", "week": "week", "month": "month"},
+    },
     order=6,
 )

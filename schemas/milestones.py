@@ -83,5 +83,16 @@ TABLE = TableSpec(
     country_column="country",
     date_column="date",
     actual_rows=lambda frame: frame["status"] == "actual",
+    labels={
+        "kind": {
+            "agreement": "agreement",
+            "deadline": "deadline",
+            "drawdown": "drawdown",
+            "announcement": "announcement",
+            "attack": "attack",
+            "other": "other",
+        },
+        "status": {"actual": "actual", "planned": "planned"},
+    },
     order=8,
 )

@@ -124,6 +124,7 @@ TABLE = TableSpec(
             "target": "planned target",
         },
         "scope": {"country": "whole country", "part": "part only"},
+        "kind": {"official": "official", "reported": "reported", "planned": "planned"},
         "qualifier": QUALIFIER_LABELS,
     },
     order=1,

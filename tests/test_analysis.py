@@ -38,7 +38,7 @@ def test_casualty_ranges_span_reports(ds):
     assert (drone["wounded_low"], drone["wounded_high"]) == (40, 47)
     assert drone["reports"] == 2
     assert pd.isna(ranges.loc["20250301-base-a-rocket", "wounded_high"])
-    monthly = incidents.casualties_by_month(ds.incidents).set_index("month")
+    monthly = incidents.casualties_by_period(ds.incidents).set_index("period")
     assert monthly.loc["2024-01-01", "wounded_high"] == 47
     assert monthly.loc["2025-03-01", "wounded_unknown"] == 1
 
@@ -161,10 +161,16 @@ def test_dataset_zip_contents(ds, tmp_path):
     """The whole-dataset zip holds every table, the datapackage and a README with citation."""
     import zipfile
 
-    (tmp_path / "CHANGELOG.md").write_text("## 1.2.3 — 2026-01-01\n", "utf-8")
+    (tmp_path / "CHANGELOG.md").write_text("## 1.2.3 — 2026-01-01\n\nFixed things.\n", "utf-8")
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "releases" / "1.2.3.csv").write_text("table,change\nsources,added\n", "utf-8")
     archive = zipfile.ZipFile(io.BytesIO(export.dataset_zip(ds, tmp_path, "?country=Iraq")))
     names = set(archive.namelist())
     assert {"troop_levels.csv", "sources.csv", "datapackage.json", "README.md"} <= names
+    assert {"CHANGELOG.md", "releases/1.2.3.csv", "CITATION.cff"} <= names
+    assert "Fixed things." in archive.read("CHANGELOG.md").decode()
+    assert "cff-version" in archive.read("CITATION.cff").decode()
+    assert export.zip_name("1.2.3") == "coalition-posture-dataset-v1.2.3.zip"
     readme = archive.read("README.md").decode()
     assert "dataset 1.2.3" in readme and "CC BY 4.0" in readme and "?country=Iraq" in readme
     assert len(pd.read_csv(archive.open("incidents.csv"))) == 3

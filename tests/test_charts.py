@@ -62,13 +62,15 @@ def test_hover_carries_source_and_quote(ds):
 
 
 def test_troop_chart_milestones_and_band(ds):
-    """Milestones become labelled vertical lines; planned ones are dashed."""
+    """Milestones become numbered vertical lines (hover names them); planned ones are dashed."""
     fig = charts.troop_levels_chart(
         ds.troop_levels, ds.sources, ["Iraq"], milestones=ds.milestones, band=True
     )
     dashes = [s.line.dash for s in fig.layout.shapes]
     assert dashes == ["dot", "dot", "dash"]
-    assert [a.text for a in fig.layout.annotations][:1] == ["Joint statement"]
+    first = fig.layout.annotations[0]
+    assert first.text == "1"
+    assert first.hovertext.startswith("1. ") and "Joint statement" in first.hovertext
 
 
 def test_bases_map_colours_status(ds):
@@ -80,7 +82,7 @@ def test_bases_map_colours_status(ds):
     status = transforms.base_status_at(ds.bases, ds.base_events, pd.Timestamp("2025-06-01"))
     fig = charts.bases_map(status, pd.Timestamp("2025-06-01"))
     assert [t.name for t in fig.data] == [
-        "unconfirmed (last report older) (1)",
+        "unconfirmed (no report in 12 months) (1)",
         "handed over or vacated (1)",
     ]
     assert list(fig.data[0].marker.symbol) == ["circle-open"]
@@ -90,15 +92,17 @@ def test_bases_map_colours_status(ds):
 
 
 def test_lifecycle_chart(ds):
-    """One bar per located base and a marker trace per kind of event, plans hollow."""
+    """One bar per located base and a marker trace per group of events, plans hollow."""
     from posture.analysis import transforms
 
     lifecycle = transforms.base_lifecycle(ds.bases, ds.base_events)
     fig = charts.lifecycle_chart(lifecycle, ds.base_events, ds.base_events["date"].max())
     names = [t.name for t in fig.data]
-    assert "Iraq: first to last report" in names and "vacated (planned)" in names
-    planned = next(t for t in fig.data if t.name == "vacated (planned)")
-    assert planned.marker.symbol == "x"
+    assert "Iraq: first to last report" in names
+    assert "handed over or vacated (planned)" in names
+    planned = next(t for t in fig.data if t.name == "handed over or vacated (planned)")
+    actual = next(t for t in fig.data if t.name == "handed over or vacated")
+    assert planned.marker.symbol == actual.marker.symbol + "-open"
 
 
 def test_presence_heatmap_and_missions(ds):
@@ -117,7 +121,7 @@ def test_casualties_chart_whiskers(ds):
     """Bars reach the highest report and whiskers reach down to the lowest."""
     from posture.analysis import incidents
 
-    fig = charts.casualties_chart(incidents.casualties_by_month(ds.incidents))
+    fig = charts.casualties_chart(incidents.casualties_by_period(ds.incidents))
     wounded = fig.data[0]
     assert wounded.name == "wounded"
     assert list(wounded.error_y.arrayminus)[0] == 7.0

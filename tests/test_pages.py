@@ -20,6 +20,7 @@ PAGES = [
     "plans",
     "data",
     "sources",
+    "releases",
 ]
 
 
@@ -182,7 +183,7 @@ def test_date_filter_changes_rows_and_url(monkeypatch, data_copy):
 
     at = _open(monkeypatch, "troops", data_copy)
     assert len(table(at, "troops_table")) == 5
-    at.slider(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
+    at.date_input(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
     rows = table(at, "troops_table")
     assert sorted(rows["as_of"]) == ["2024-09-27", "2024-09-27"]
     assert at.query_params.get("dates") == ["2024-01-01", "2025-05-31"]
@@ -194,13 +195,13 @@ def test_pages_without_dates_keep_the_range_for_the_others(monkeypatch, data_cop
     from datetime import date
 
     at = _open(monkeypatch, "troops", data_copy)
-    at.slider(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
+    at.date_input(key="dates").set_value((date(2024, 1, 1), date(2025, 5, 31))).run()
     for page in ("overview", "sources"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception
-        assert not [s for s in at.slider if s.key == "dates"], page
+        assert not [s for s in at.date_input if s.key == "dates"], page
     at.switch_page("pages/troops.py").run()
-    assert at.slider(key="dates").value == (date(2024, 1, 1), date(2025, 5, 31))
+    assert at.date_input(key="dates").value == (date(2024, 1, 1), date(2025, 5, 31))
     assert sorted(table(at, "troops_table")["as_of"]) == ["2024-09-27", "2024-09-27"]
 
 
@@ -209,7 +210,7 @@ def test_dates_up_to_newest_keep_later_plans(monkeypatch, data_copy):
     from datetime import date
 
     at = _open(monkeypatch, "troops", data_copy)
-    at.slider(key="dates").set_value((date(2025, 1, 1), date(2025, 6, 1))).run()
+    at.date_input(key="dates").set_value((date(2025, 1, 1), date(2025, 6, 1))).run()
     rows = table(at, "troops_table")
     assert sorted(rows["as_of"]) == ["2025-06-01", "2025-06-01", "2026-09-30"]
 
@@ -233,16 +234,22 @@ def test_posture_slider_changes_bases_shown(monkeypatch, data_copy):
     at = _open(monkeypatch, "bases", data_copy)
     status = table(at, "bases_status").set_index("name")["status"].to_dict()
     # Base B's only report is from March 2016: on 1 June 2025 it is unconfirmed, not held.
-    assert status == {"Base A": "left", "Base B": "unconfirmed"}
+    assert status == {
+        "Base A": "handed over or vacated",
+        "Base B": "unconfirmed (no report in 12 months)",
+    }
     traces = {t["name"]: t for t in chart(at, "bases_map")["data"]}
-    assert values(traces["unconfirmed (last report older) (1)"]["lat"]) == [33.5]
+    assert values(traces["unconfirmed (no report in 12 months) (1)"]["lat"]) == [33.5]
     at.slider(key="bases_date").set_value(date(2015, 6, 1)).run()
     status = table(at, "bases_status").set_index("name")["status"].to_dict()
-    assert status == {"Base A": "held", "Base B": "not yet"}
+    assert status == {"Base A": "held (a report in the last 12 months)", "Base B": "no report yet"}
     assert at.query_params.get("bases_date") == "2015-06-01"
     at.slider(key="bases_date").set_value(date(2016, 6, 1)).run()
     status = table(at, "bases_status").set_index("name")["status"].to_dict()
-    assert status == {"Base A": "unconfirmed", "Base B": "held"}
+    assert status == {
+        "Base A": "unconfirmed (no report in 12 months)",
+        "Base B": "held (a report in the last 12 months)",
+    }
 
 
 def test_bases_map_uses_offline_outlines(monkeypatch, data_copy):
@@ -345,7 +352,7 @@ def test_compare_panels_follow_dates(monkeypatch, data_copy):
     from datetime import date
 
     at = _open(monkeypatch, "compare", data_copy)
-    at.slider(key="dates").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    at.date_input(key="dates").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
     rows = table(at, "compare_table")
     assert len(rows) == 24 and set(rows["country"]) == {"Iraq", "Syria"}
     syria = rows[rows["country"] == "Syria"].set_index("month")
@@ -550,3 +557,57 @@ def test_every_count_of_incidents_names_what_it_counts(monkeypatch, page):
     attack_titles = [t for t in titles if "ttack" in t]
     assert all("ecorded" in t for t in attack_titles), attack_titles
     assert page == "compare" or labels
+
+
+def test_named_period_sets_the_dates(monkeypatch, data_copy):
+    """A user picks a named period; the dates take its range and the link keeps them, and a
+    link with those dates reopens the period in the picker."""
+    from datetime import date
+
+    at = _open(monkeypatch, "incidents", data_copy)
+    assert at.selectbox(key="dates_period").value == "custom"
+    at.selectbox(key="dates_period").set_value("campaign-2024").run()
+    # The fixture period runs 17 Oct 2023 to 28 Jan 2024 (tests/fixtures/valid/periods.csv).
+    assert at.date_input(key="dates").value == (date(2023, 10, 17), date(2024, 1, 28))
+    assert at.query_params.get("dates") == ["2023-10-17", "2024-01-28"]
+    assert not at.exception
+    # Of the fixture's attacks only the Base B drone attack (28 Jan 2024) is in the period.
+    [recorded] = [m for m in at.metric if m.label == "Attacks recorded in this dataset"]
+    assert recorded.value == "1"
+    reopened = _open(monkeypatch, "incidents", data_copy, dates=["2023-10-17", "2024-01-28"])
+    assert reopened.selectbox(key="dates_period").value == "campaign-2024"
+
+
+def test_typed_dates_change_the_range(monkeypatch, data_copy):
+    """A user types a one-month range; only rows of that month remain."""
+    from datetime import date
+
+    at = _open(monkeypatch, "troops", data_copy)
+    at.date_input(key="dates").set_value((date(2024, 9, 1), date(2024, 9, 30))).run()
+    assert sorted(table(at, "troops_table")["as_of"]) == ["2024-09-27", "2024-09-27"]
+    assert at.selectbox(key="dates_period").value == "custom"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_acronym_on_a_page_is_explained_on_it(monkeypatch, data_copy, page):
+    """A reader meeting an acronym on a page finds it explained in the page title's tooltip
+    (or in the tooltip beside it, or on Sources & method in the glossary section)."""
+    import re
+
+    from posture.analysis import glossary
+    from tests.test_glossary import ACRONYM, NOT_TERMS
+
+    at = _open(monkeypatch, page, data_copy)
+    texts = [
+        e.value for kind in ("markdown", "caption", "subheader", "header") for e in at.get(kind)
+    ]
+    texts += [m.label for m in at.metric]
+    [title] = at.title
+    # The title's tooltip, and any caption's (the sidebar's citation box explains its own).
+    help_text = "\n".join([title.proto.help, *(c.proto.help for c in at.caption)])
+    used = {w for text in texts for w in ACRONYM.findall(str(text))} - NOT_TERMS
+    used |= {w for w in ACRONYM.findall(title.value)} - NOT_TERMS
+    explained = {t for t in glossary.GLOSSARY if re.search(rf"\*\*{re.escape(t)}\*\*", help_text)}
+    if page == "sources":
+        explained |= set(glossary.GLOSSARY)
+    assert used <= explained, sorted(used - explained)

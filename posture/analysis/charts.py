@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from typing import Any, cast
@@ -9,6 +10,7 @@ from typing import Any, cast
 import pandas as pd
 import plotly.graph_objects as go
 
+from posture.analysis import labels
 from posture.analysis.transforms import format_level, primary_levels, step_series
 
 # Okabe–Ito colour-blind-safe palette; one colour per country on every page.
@@ -35,9 +37,17 @@ _LOOK = {
     "margin.r": 20,
     "margin.t": 60,
     "margin.b": 40,
+    # The title (and its source note) pushes the plot down instead of covering it.
+    "title.automargin": True,
+    "title.yref": "paper",
+    "title.y": 1,
+    "title.yanchor": "bottom",
+    # The legend sits at the bottom of the whole figure, below the x axis title: placed from
+    # the plot area (paper) it covered that title wherever tick labels take two lines.
     "legend.orientation": "h",
-    "legend.yanchor": "top",
-    "legend.y": -0.15,
+    "legend.yref": "container",
+    "legend.yanchor": "bottom",
+    "legend.y": 0,
     "legend.x": 0,
     "hovermode": "closest",
     # Transparent so the chart reads in both Streamlit themes.
@@ -123,6 +133,56 @@ def _relayout(fig: go.Figure, paths: dict[str, Any]) -> None:
             node = node.setdefault(part, {})
         node[leaf] = value
     fig.plotly_relayout({**nested, **flat})
+
+
+NOTE_FONT = {"size": 11, "color": NEUTRAL}
+# Characters per line of a source note before it wraps (about 600 px at 11 px).
+NOTE_WIDTH = 100
+
+
+def cited(fig: go.Figure, note: str, summary: str = "") -> go.Figure:
+    """Put the source note under the chart's title, so an exported image carries its source,
+    data version and data date (the page adds the view's link when it draws the chart), and
+    keep the chart's one-sentence ``summary`` (its text alternative) in ``layout.meta``."""
+    fig.update_layout(
+        title_subtitle={"text": plain(_wrap(note, NOTE_WIDTH)), "font": NOTE_FONT},
+        meta={"summary": summary},
+    )
+    return fig
+
+
+def summary_of(figure: dict[str, Any]) -> str | None:
+    """The text alternative :func:`cited` stored in a figure's JSON-ready dict."""
+    meta = figure.get("layout", {}).get("meta")
+    return meta.get("summary") or None if isinstance(meta, dict) else None
+
+
+def linked(figure: dict[str, Any], link: str) -> dict[str, Any]:
+    """A copy of a figure's JSON-ready dict with ``link`` on its own line of the source note.
+
+    Only the title is copied (the data, often large, is shared), so this costs little on
+    every draw."""
+    layout = dict(figure.get("layout", {}))
+    title = dict(layout.get("title", {}))
+    subtitle = dict(title.get("subtitle", {}))
+    lines = [str(subtitle["text"])] if subtitle.get("text") else []
+    subtitle["text"] = "<br>".join([*lines, str(plain(link))])
+    subtitle.setdefault("font", NOTE_FONT)
+    layout["title"] = {**title, "subtitle": subtitle}
+    return {**figure, "layout": layout}
+
+
+def image_options(name: str, version: str, height: object) -> dict[str, Any]:
+    """The toolbar's PNG export: a file name that says what and which release, and a size
+    fit for print (1,400 px wide at twice the pixel density), whatever the screen."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return {
+        "format": "png",
+        "filename": f"coalition-posture-{slug}-v{version}",
+        "width": 1400,
+        "height": height if isinstance(height, int) and height > 0 else 700,
+        "scale": 2,
+    }
 
 
 def _wrap(text: Any, width: int = 60) -> str:
@@ -216,7 +276,9 @@ def troop_levels_chart(
     who = {"us": "US troops", "partners": "Partner (non-US) troops", "all": "Coalition troops"}
     title = title or f"{who[force]} in {' and '.join(countries)}"
     if milestones is not None:
-        add_milestones(fig, milestones)
+        dates = pd.concat([rows["as_of"], milestones["date"]]).dropna()
+        span = (dates.min(), dates.max()) if len(dates) else None
+        add_milestones(fig, milestones, span)
     return apply_layout(fig, title, "Date", "Troops (persons)", {"height": 560})
 
 
@@ -292,31 +354,74 @@ def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict[str,
     ]
 
 
-def add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> go.Figure:
-    """Milestones as vertical lines with a short label at the top, in one layout update.
+# Milestone numbers closer than this share of the x range go on different rows.
+MILESTONE_GAP = 0.03
+MILESTONE_ROWS = 4
 
-    Labels alternate in height so neighbours stay legible; hover shows the full title.
-    """
-    milestones = milestones.sort_values("date")
-    annotations = [
+
+def numbered_milestones(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Milestones in date order, numbered 1, 2, … (the chart shows the numbers, the page
+    lists each number with its date and title)."""
+    out = milestones.sort_values(["date", "title"], kind="stable").reset_index(drop=True)
+    return out.assign(number=range(1, len(out) + 1))
+
+
+def stagger(positions: list[float], gap: float, rows: int) -> list[int]:
+    """A row (0 = top) for each label at ``positions`` (in date order, as shares of the axis)
+    so labels on one row are at least ``gap`` apart; when no row has room, the row whose last
+    label is farthest away."""
+    last: list[float | None] = [None] * rows
+    chosen = []
+    for x in positions:
+        free = [r for r in range(rows) if last[r] is None or x - cast(float, last[r]) >= gap]
+        row = free[0] if free else max(range(rows), key=lambda r: x - cast(float, last[r]))
+        last[row] = x
+        chosen.append(row)
+    return chosen
+
+
+def milestone_labels(
+    numbered: pd.DataFrame, axis: str = "", span: tuple[Any, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Number labels at the top of milestone lines on ``x{axis}``, staggered so neighbours
+    never overlap; hover gives the date and full title."""
+    if numbered.empty:
+        return []
+    dates = pd.to_datetime(numbered["date"])
+    low, high = (
+        (pd.Timestamp(span[0]), pd.Timestamp(span[1])) if span else (dates.min(), dates.max())
+    )
+    width = max((high - low).total_seconds(), 1.0)
+    rows = stagger(
+        [(d - low).total_seconds() / width for d in dates], MILESTONE_GAP, MILESTONE_ROWS
+    )
+    return [
         {
             "x": m["date"],
-            "y": 1.0,
-            "xref": "x",
-            "yref": "paper",
-            "text": m["title"] if len(m["title"]) <= 30 else m["title"][:29] + "…",
-            "textangle": -90,
+            "y": 1.0 - 0.07 * row,
+            "xref": f"x{axis}",
+            "yref": f"y{axis} domain",
+            "text": str(m["number"]),
             "showarrow": False,
-            "xanchor": "right",
+            "xanchor": "center",
             "yanchor": "top",
-            "font": {"size": 9, "color": NEUTRAL},
-            "hovertext": f"{m['date']:%d %b %Y}: {m['title']} ({m['status']})",
+            "font": {"size": 11, "color": NEUTRAL},
+            "bgcolor": "rgba(128,128,128,0.15)",
+            "hovertext": f"{m['number']}. {m['date']:%d %b %Y}: {m['title']} ({m['status']})",
         }
-        for _, m in milestones.iterrows()
+        for row, (_, m) in zip(rows, numbered.iterrows(), strict=True)
     ]
+
+
+def add_milestones(
+    fig: go.Figure, milestones: pd.DataFrame, span: tuple[Any, Any] | None = None
+) -> go.Figure:
+    """Milestones as vertical lines with their numbers at the top (see
+    :func:`numbered_milestones`; the page lists what each number is), in one layout update."""
+    numbered = numbered_milestones(milestones)
     fig.update_layout(
-        shapes=[*fig.layout.shapes, *milestone_shapes(milestones)],
-        annotations=[*fig.layout.annotations, *annotations],
+        shapes=[*fig.layout.shapes, *milestone_shapes(numbered)],
+        annotations=[*fig.layout.annotations, *milestone_labels(numbered, span=span)],
     )
     return fig
 
@@ -369,12 +474,7 @@ STATUS_COLORS = {
     "left": "#7F7F7F",
     "not yet": "#CC79A7",
 }
-STATUS_LABELS = {
-    "held": "held (reported in the last 12 months)",
-    "unconfirmed": "unconfirmed (last report older)",
-    "left": "handed over or vacated",
-    "not yet": "no report yet",
-}
+STATUS_LABELS = labels.DERIVED["status"]
 MAP_BOUNDS = {"lat": [28.5, 38.5], "lon": [34.0, 49.5]}
 # Plotly fetches country outlines from here; the files are vendored under static/topojson.
 TOPOJSON_URL = "app/static/topojson/"
@@ -517,16 +617,15 @@ def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
 
 # --- Timelines, heatmaps and bars -------------------------------------------------------
 
-EVENT_SYMBOLS = {
-    "established": "star",
-    "presence_reported": "circle",
-    "expanded": "triangle-up",
-    "reduced": "triangle-down",
-    "withdrawal_announced": "hourglass",
-    "handed_over": "square",
-    "vacated": "x",
-    "retained": "diamond",
-    "reoccupied": "star-triangle-up",
+# Events in three groups with one symbol each (nine symbols made a legend no one decoded);
+# hover names the exact event. Planned events are hollow.
+EVENT_GROUPS = {
+    "forces arrive or are reported there": (
+        "circle",
+        ("established", "presence_reported", "expanded", "retained", "reoccupied"),
+    ),
+    "forces reduced or leaving announced": ("triangle-down", ("reduced", "withdrawal_announced")),
+    "handed over or vacated": ("square", ("handed_over", "vacated")),
 }
 
 
@@ -552,9 +651,9 @@ def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Time
         )
     names = lifecycle.set_index("base_id")["name"]
     marked = events.assign(name=events["base_id"].map(names))
-    for event, symbol in EVENT_SYMBOLS.items():
+    for group, (symbol, members) in EVENT_GROUPS.items():
         for kind in ("actual", "planned"):
-            rows = marked[(marked["event"] == event) & (marked["kind"] == kind)]
+            rows = marked[marked["event"].isin(members) & (marked["kind"] == kind)]
             if rows.empty:
                 continue
             fig.add_trace(
@@ -563,16 +662,25 @@ def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Time
                     y=rows["name"],
                     mode="markers",
                     marker={
-                        "symbol": symbol + ("-open" if kind == "planned" and symbol != "x" else ""),
+                        "symbol": symbol + ("-open" if kind == "planned" else ""),
                         "size": 10,
-                        "color": "#333333" if kind == "actual" else NEUTRAL,
+                        # Mid grey reads on both themes' backgrounds; hollow marks plans.
+                        "color": NEUTRAL,
+                        "line": {"width": 1.5, "color": NEUTRAL},
                     },
-                    name=f"{event.replace('_', ' ')}{' (planned)' if kind == 'planned' else ''}",
-                    customdata=list(zip(rows["source_id"], rows["quote"].map(_wrap), strict=True)),
+                    name=f"{group}{' (planned)' if kind == 'planned' else ''}",
+                    customdata=list(
+                        zip(
+                            rows["event"].map(labels.formatter("event")),
+                            rows["source_id"],
+                            rows["quote"].map(_wrap),
+                            strict=True,
+                        )
+                    ),
                     hovertemplate=(
-                        "<b>%{y}</b><br>%{x|%d %b %Y}: "
-                        f"{event.replace('_', ' ')} ({kind})<br>source: %{{customdata[0]}}<br>"
-                        "<i>%{customdata[1]}</i><extra></extra>"
+                        "<b>%{y}</b><br>%{x|%d %b %Y}: %{customdata[0]} "
+                        f"({kind})<br>source: %{{customdata[1]}}<br>"
+                        "<i>%{customdata[2]}</i><extra></extra>"
                     ),
                 )
             )
@@ -600,8 +708,15 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
             x=[str(c) for c in table.columns],
             y=table.index.tolist(),
             colorscale=[[0, "#c6dbef"], [1, "#08306b"]],
+            # Whole report counts: with every cell at 1 plotly would spread the bar over
+            # 0.6-1.4; the scale runs from 1 to at least 2 in whole steps.
             zmin=1,
-            colorbar={"title": {"text": "reports"}},
+            zmax=max(2, int(z.max().max())) if z.notna().any().any() else 2,
+            colorbar={
+                "title": {"text": "reports"},
+                "tickformat": "d",
+                "dtick": 1 if z.max().max() <= 10 else None,
+            },
             hovertemplate="%{y}, %{x}: %{z} report(s)<extra></extra>",
             xgap=2,
             ygap=2,
@@ -630,13 +745,21 @@ def missions_chart(by_mission: pd.DataFrame) -> go.Figure:
         rows = by_mission[by_mission["mission"] == mission]
         if rows.empty:
             continue
-        fig.add_trace(go.Bar(x=rows["year"], y=rows["nations"], name=mission, marker_color=color))
+        fig.add_trace(
+            go.Bar(
+                x=rows["year"],
+                y=rows["nations"],
+                name=labels.label("mission", mission),
+                marker_color=color,
+            )
+        )
     return apply_layout(
         fig,
         "Nations reported per year: OIR vs NATO Mission Iraq",
         "Year",
         "Nations",
-        {"barmode": "group"},
+        # Whole years only: over one year plotly would tick 2,024.6.
+        {"barmode": "group", "xaxis.dtick": 1, "xaxis.tickformat": "d", "yaxis.tickformat": "d"},
     )
 
 
@@ -719,16 +842,25 @@ def bar_chart(
     )
 
 
-def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
-    """Killed and wounded per month: bars to the highest report, whiskers to the lowest."""
+def casualties_chart(casualties: pd.DataFrame, freq: str = "M") -> go.Figure:
+    """Killed and wounded per period (``freq`` 'M', 'Q' or 'Y'): bars to the highest report,
+    whiskers down to the lowest."""
+    word = {"M": "month", "Q": "quarter", "Y": "year"}[freq]
+    when = {"M": "%{x|%b %Y}", "Q": "quarter from %{x|%b %Y}", "Y": "%{x|%Y}"}[freq]
+    # Widths in milliseconds from the period's length: on a date axis plotly otherwise takes
+    # the smallest gap between bars (a lone bar is one millisecond wide).
+    days = {"M": 30, "Q": 91, "Y": 365}[freq]
+    width = days * 86_400_000 * 0.4
     fig = go.Figure()
-    for column, color in (("wounded", "#E69F00"), ("killed", "#000000")):
+    for offset, (column, color) in enumerate((("wounded", "#E69F00"), ("killed", "#0072B2"))):
         high = casualties[f"{column}_high"].astype(float)
         low = casualties[f"{column}_low"].astype(float)
         fig.add_trace(
             go.Bar(
-                x=casualties["month"],
+                x=casualties["period"],
                 y=high,
+                width=width,
+                offset=width * (offset - 1) + days * 86_400_000 * 0.5,
                 name=column,
                 marker_color=color,
                 error_y={
@@ -737,20 +869,26 @@ def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
                     "array": [0] * len(high),
                     "arrayminus": (high - low).fillna(0).tolist(),
                     "color": NEUTRAL,
+                    "thickness": 1.5,
+                    "width": 4,
                 },
                 customdata=list(zip(low, casualties[f"{column}_unknown"], strict=True)),
                 hovertemplate=(
-                    f"%{{x|%b %Y}}: {column} %{{customdata[0]:.0f}} to %{{y:.0f}} across reports"
+                    f"{when}: {column} %{{customdata[0]:.0f}} to %{{y:.0f}} across reports"
                     f"<br>%{{customdata[1]}} attack(s) with {column} not reported<extra></extra>"
                 ),
             )
         )
+    extra: dict[str, Any] = {"barmode": "overlay"}
+    if freq == "Y":
+        extra["xaxis.dtick"] = "M12"
+        extra["xaxis.tickformat"] = "%Y"
     return apply_layout(
         fig,
-        "Coalition personnel killed and wounded, as reported",
-        "Month",
+        f"Coalition personnel killed and wounded per {word}, as reported",
+        word.capitalize(),
         "Persons",
-        {"barmode": "group"},
+        extra,
     )
 
 
@@ -829,6 +967,7 @@ def comparison_chart(
         f"{what} per 1,000 US troops",
     ]
     shapes: list[dict[str, Any]] = []
+    number_labels: list[dict[str, Any]] = []
     fig = make_subplots(
         rows=len(COMPARISON_ROWS),
         cols=len(countries),
@@ -921,12 +1060,15 @@ def comparison_chart(
             col=col,
         )
         if milestones is not None:
-            scope = milestones[milestones["country"].str.contains(country, regex=False)]
+            numbered = numbered_milestones(milestones)
+            scope = numbered[numbered["country"].str.contains(country, regex=False)]
             for row in range(1, len(COMPARISON_ROWS) + 1):
                 index = (row - 1) * len(countries) + col
                 shapes += milestone_shapes(scope, "" if index == 1 else str(index))
+            span = (data["attacks"]["month"].min(), data["attacks"]["month"].max())
+            number_labels += milestone_labels(scope, "" if col == 1 else str(col), span)
     # Shapes are not property paths: through a relayout the figure would not see them.
-    fig.update_layout(shapes=shapes)
+    fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *number_labels])
     extra: dict[str, Any] = {"height": 900, "showlegend": False, "bargap": 0.1}
     for row, title in enumerate(titles, start=1):
         for axis in fig.select_yaxes(row=row, col=1):

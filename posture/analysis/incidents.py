@@ -54,17 +54,31 @@ def casualty_ranges(incidents: pd.DataFrame) -> pd.DataFrame:
     return out.join(firsts, how="inner").rename_axis("incident_id").reset_index()
 
 
-def casualties_by_month(
-    incidents: pd.DataFrame, ranges: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Killed and wounded per month as reported: sums of each attack's lowest and highest report.
+# Casualty bars per month while the range spans at most this many months, per quarter up to
+# the next bound, else per year: over 12 years, monthly bars were 3 px wide.
+MONTHLY_UP_TO = 36
+QUARTERLY_UP_TO = 96
+PERIOD_WORDS = {"M": "month", "Q": "quarter", "Y": "year"}
 
-    ``*_unknown`` counts the attacks of the month with no figure in any report. ``ranges`` is
-    ``casualty_ranges(incidents)`` when the caller has it already.
+
+def casualty_period(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """'M', 'Q' or 'Y': the bar width that keeps bars readable over ``start``–``end``."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return "M" if months <= MONTHLY_UP_TO else "Q" if months <= QUARTERLY_UP_TO else "Y"
+
+
+def casualties_by_period(
+    incidents: pd.DataFrame, ranges: pd.DataFrame | None = None, freq: str = "M"
+) -> pd.DataFrame:
+    """Killed and wounded per month, quarter or year (``freq`` 'M', 'Q', 'Y') as reported:
+    sums of each attack's lowest and highest report; ``period`` is the period's first day.
+
+    ``*_unknown`` counts the attacks of the period with no figure in any report. ``ranges``
+    is ``casualty_ranges(incidents)`` when the caller has it already.
     """
     ranges = casualty_ranges(incidents) if ranges is None else ranges
-    ranges = ranges.assign(month=ranges["date"].dt.to_period("M").dt.to_timestamp())
-    grouped = ranges.groupby("month")
+    ranges = ranges.assign(period=ranges["date"].dt.to_period(freq).dt.to_timestamp())
+    grouped = ranges.groupby("period")
     out = pd.DataFrame(
         {
             column: grouped[column].sum(min_count=1)

@@ -9,15 +9,26 @@ here too, so ``python -m posture export`` writes the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from posture.analysis import charts, headlines, incidents, plans, transforms
+from posture.analysis import (
+    charts,
+    cite,
+    headlines,
+    incidents,
+    labels,
+    plans,
+    summaries,
+    transforms,
+)
 from posture.analysis.headlines import LatestFigure, NationPresence
 from posture.analysis.text import span
 from posture.data.dataset import Dataset
 from posture.data.docs import data_dictionary
+from posture.data.release import Release, read_changes, read_releases
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
 # The first month any view shows (the shared date filter starts in January 2014).
@@ -27,6 +38,7 @@ NATIONS_RECENT_YEARS = 2
 # The Overview's count of recorded attacks covers this many months up to the newest data.
 RECENT_MONTHS = 12
 RECORDED = "recorded in this dataset"
+NO_CLAIM = "no claim reported"
 
 
 def countries_for(country: str | None) -> list[str] | None:
@@ -50,6 +62,17 @@ def with_source_columns(
     out[f"{prefix}source_class"] = out[column].map(lookup["kind"])
     out[f"{prefix}url"] = out[column].map(lookup["url"])
     return out
+
+
+def _cited(fig: go.Figure, dataset: Dataset, frames: list[pd.DataFrame], summary: str) -> go.Figure:
+    """``fig`` with its source note (the sources of ``frames``, the release, the data date)
+    and its one-sentence summary."""
+    note = cite.source_note(
+        dataset.release,
+        cite.cited_sources(frames, dataset.sources),
+        dataset.derived("latest_date", transforms.latest_date),
+    )
+    return charts.cited(fig, note, summary)
 
 
 def _table(
@@ -152,8 +175,13 @@ def overview(dataset: Dataset, country: str | None) -> OverviewView:
         attacks_since=since,
         tallies=tallies,
         nations=nations,
-        figure=charts.troop_levels_chart(
-            dataset.troop_levels, dataset.sources, troop_countries(country)
+        figure=_cited(
+            charts.troop_levels_chart(
+                dataset.troop_levels, dataset.sources, troop_countries(country)
+            ),
+            dataset,
+            [dataset.troop_levels[dataset.troop_levels["force"] == "us"]],
+            summaries.troop_levels(dataset.troop_levels, troop_countries(country)),
         ),
         table=pd.DataFrame(),
     )
@@ -252,6 +280,7 @@ class TroopsView:
     conflicts: pd.DataFrame
     table: pd.DataFrame
     latest: list[LatestFigure]
+    milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def troops(
@@ -270,13 +299,18 @@ def troops(
     milestones = milestones[milestones["kind"].isin(SHOWN_MILESTONES)]
     return TroopsView(
         rows=len(rows),
-        figure=charts.troop_levels_chart(
-            rows,
-            dataset.sources,
-            troop_countries(country),
-            force,
-            milestones=milestones if show_milestones else None,
-            band=True,
+        figure=_cited(
+            charts.troop_levels_chart(
+                rows,
+                dataset.sources,
+                troop_countries(country),
+                force,
+                milestones=milestones if show_milestones else None,
+                band=True,
+            ),
+            dataset,
+            [rows, milestones] if show_milestones else [rows],
+            summaries.troop_levels(rows, troop_countries(country), force),
         ),
         conflicts=transforms.troop_disagreements(rows),
         table=with_source_columns(rows, dataset.sources).sort_values(
@@ -286,7 +320,17 @@ def troops(
             headlines.latest_figure(dataset.troop_levels, dataset.sources, c, force)
             for c in troop_countries(country)
         ],
+        milestones=milestone_list(milestones, dataset.sources)
+        if show_milestones
+        else pd.DataFrame(),
     )
+
+
+def milestone_list(milestones: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The numbered milestones a chart marks: number, date, title, status, country, source."""
+    numbered = charts.numbered_milestones(milestones)
+    columns = ["number", "date", "title", "status", "country", "source_id"]
+    return with_source_columns(numbered[columns], sources)
 
 
 # --- Bases ------------------------------------------------------------------------------
@@ -348,11 +392,17 @@ def bases(
     """Status of every site on a date and the map (:func:`base_lifecycles` has the rest)."""
     sites, events = _sites(dataset, country, start, end)
     status = transforms.base_status_at(sites, events, on, dataset.incidents)
+    counts = transforms.count_by_status(status)
     return BasesView(
         on=pd.Timestamp(on),
-        counts=transforms.count_by_status(status),
+        counts=counts,
         unmapped=status.loc[status["latitude"].isna(), "name"].tolist(),
-        map=charts.bases_map(status, on),
+        map=_cited(
+            charts.bases_map(status, on),
+            dataset,
+            [status.rename(columns={"source_id": "site_source_id"})],
+            summaries.site_status(counts, on),
+        ),
         status_table=posture_table(status, dataset.sources),
     )
 
@@ -382,8 +432,14 @@ def base_lifecycles(
     )
     columns = ["date", "name", "country", "event", "kind", "contradicted_by"]
     columns += ["publisher", "source_class", "url", "quote", "note"]
+    lifecycle = transforms.base_lifecycle(sites, events)
     return LifecyclesView(
-        lifecycle=charts.lifecycle_chart(transforms.base_lifecycle(sites, events), events, on),
+        lifecycle=_cited(
+            charts.lifecycle_chart(lifecycle, events, on),
+            dataset,
+            [events],
+            summaries.lifecycles(lifecycle, events),
+        ),
         events_table=table[columns].sort_values("date", ascending=False, kind="stable"),
     )
 
@@ -427,19 +483,32 @@ def nations(
     columns = ["as_of", "nation", "iso3", "deployed_to", "mission", "role", "kind"]
     columns += ["low", "best", "high", "qualifier", "publisher", "source_class", "url"]
     columns += ["quote", "note"]
+    presence = transforms.presence_by_year(actual, dataset.nations)
+    by_mission = transforms.nations_by_mission_year(actual)
     return NationsView(
         nations=actual["iso3"].nunique(),
         reports=len(rows),
-        heatmap=charts.presence_heatmap(transforms.presence_by_year(actual, dataset.nations))
+        heatmap=_cited(
+            charts.presence_heatmap(presence), dataset, [actual], summaries.heatmap(presence)
+        )
         if len(actual)
         else None,
-        missions=charts.missions_chart(transforms.nations_by_mission_year(actual)),
+        missions=_cited(
+            charts.missions_chart(by_mission), dataset, [actual], summaries.missions(by_mission)
+        ),
         commands=with_source_columns(
             commands[["as_of", "nation", "mission", "deployed_to", "role", "source_id", "quote"]],
             dataset.sources,
         ),
         table=table[columns],
-        coalition=charts.coalition_size_chart(size, dataset.sources) if len(size) else None,
+        coalition=_cited(
+            charts.coalition_size_chart(size, dataset.sources),
+            dataset,
+            [size],
+            summaries.coalition_size(size),
+        )
+        if len(size)
+        else None,
     )
 
 
@@ -507,35 +576,65 @@ def attacks(
             int(ranges[f"{what}_high"].isna().sum()),
         )
 
+    monthly = incidents.monthly_counts(rows)
+    by_weapon = incidents.counts_by(rows, "weapon", "unknown")
+    claimants = incidents.counts_by(rows, "claimed_by", NO_CLAIM)
+    unclaimed = int(claimants.loc[claimants["claimed_by"] == NO_CLAIM, "attacks"].sum())
+    # Attacks nobody claimed are most attacks: as a bar they flattened the claimants' bars.
+    claimed = claimants[claimants["claimed_by"] != NO_CLAIM]
+    killed, wounded = casualties("killed"), casualties("wounded")
+    span_start = rows["date"].min() if len(rows) else FIRST_MONTH
+    span_end = rows["date"].max() if len(rows) else FIRST_MONTH
+    freq = incidents.casualty_period(start or span_start, end or span_end)
     return AttacksView(
         recorded_attacks=len(firsts),
         other_reports=len(rows) - len(firsts),
         losses=len(transforms.losses(listed)),
-        killed=casualties("killed"),
-        wounded=casualties("wounded"),
+        killed=killed,
+        wounded=wounded,
         tallies=_tallies(dataset, start, end, countries_for(country)),
-        monthly=charts.stacked_monthly_chart(
-            incidents.monthly_counts(rows),
-            f"Attacks {RECORDED}, per month and country",
-            charts.COUNTRY_COLORS,
+        monthly=_cited(
+            charts.stacked_monthly_chart(
+                monthly, f"Attacks {RECORDED}, per month and country", charts.COUNTRY_COLORS
+            ),
+            dataset,
+            [rows],
+            summaries.monthly_attacks(monthly),
         )
         if len(firsts)
         else None,
-        weapons=charts.bar_chart(
-            incidents.counts_by(rows, "weapon", "unknown"),
-            "weapon",
-            "attacks",
-            "Recorded attacks by weapon",
-            "Attacks recorded",
+        weapons=_cited(
+            charts.bar_chart(
+                by_weapon.assign(weapon=by_weapon["weapon"].map(labels.formatter("weapon"))),
+                "weapon",
+                "attacks",
+                "Recorded attacks by weapon",
+                "Attacks recorded",
+            ),
+            dataset,
+            [rows],
+            summaries.ranking(by_weapon, "weapon", "attacks", "recorded attacks by weapon"),
         ),
-        claimants=charts.bar_chart(
-            incidents.counts_by(rows, "claimed_by", "no claim reported").head(15),
-            "claimed_by",
-            "attacks",
-            "Recorded attacks by claimant (top 15)",
-            "Attacks recorded",
+        claimants=_cited(
+            charts.bar_chart(
+                claimed.head(15),
+                "claimed_by",
+                "attacks",
+                f"Recorded attacks by claimant (top 15)\n{unclaimed:,} with no claim reported "
+                "are not shown",
+                "Attacks recorded",
+            ),
+            dataset,
+            [rows],
+            summaries.ranking(claimed, "claimed_by", "attacks", "claimed attacks by claimant")
+            + f" {unclaimed:,} recorded attacks have no claim reported.",
         ),
-        casualties=charts.casualties_chart(incidents.casualties_by_month(rows, ranges)),
+        casualties=_cited(
+            charts.casualties_chart(incidents.casualties_by_period(rows, ranges, freq), freq),
+            dataset,
+            [rows],
+            summaries.casualties(killed.span, wounded.span, killed.unknown),
+        ),
     )
 
 
@@ -562,18 +661,30 @@ def attacks_on_map(
     """The attacks on a map (at the source's coordinates, else the base's) and per base."""
     _, rows = _attack_rows(dataset, country, start, end, weapons, statuses)
     located = incidents.locate(rows, dataset.bases)
+    recorded = int(rows["variant_of"].isna().sum())
+    at_base = int((located["placed_by"] == "base").sum())
+    at_source = int((located["placed_by"] == "source").sum())
+    per_base = incidents.by_base(rows, dataset.bases)
     return AttackMapView(
-        map=charts.incidents_map(located) if len(located) else None,
-        recorded_attacks=int(rows["variant_of"].isna().sum()),
+        map=_cited(
+            charts.incidents_map(located),
+            dataset,
+            [located],
+            summaries.mapped_attacks(len(located), recorded, at_base, at_source),
+        )
+        if len(located)
+        else None,
+        recorded_attacks=recorded,
         located=len(located),
-        at_base=int((located["placed_by"] == "base").sum()),
-        at_source=int((located["placed_by"] == "source").sum()),
-        per_base=charts.bar_chart(
-            incidents.by_base(rows, dataset.bases),
-            "name",
-            "attacks",
-            "Recorded attacks per base",
-            "Attacks recorded",
+        at_base=at_base,
+        at_source=at_source,
+        per_base=_cited(
+            charts.bar_chart(
+                per_base, "name", "attacks", "Recorded attacks per base", "Attacks recorded"
+            ),
+            dataset,
+            [rows],
+            summaries.ranking(per_base, "name", "attacks", "recorded attacks per base"),
         ),
     )
 
@@ -594,7 +705,12 @@ def attack_counts(
     counts = _table(dataset, "attack_counts", country, start, end)
     compared = with_source_columns(incidents.compare_counts(counts), dataset.sources)
     return CountsView(
-        counts=charts.attack_counts_chart(counts, dataset.sources),
+        counts=_cited(
+            charts.attack_counts_chart(counts, dataset.sources),
+            dataset,
+            [counts],
+            summaries.attack_counts(counts),
+        ),
         compared=compared.sort_values("period_end", ascending=False, kind="stable"),
         differences=_count_differences(compared),
     )
@@ -677,6 +793,7 @@ class CompareView:
     table: pd.DataFrame
     floor: int = incidents.RATE_FLOOR
     hidden_rates: int = 0
+    milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare(
@@ -690,6 +807,7 @@ def compare(
 ) -> CompareView:
     """Iraq and Syria panels on one time axis, and the monthly values behind them."""
     months = transforms.month_range(start, end)
+    shown = dataset.incidents.iloc[:0]  # an imported layer's events cite no curated source
     if monthly is None:
         shown = transforms.filter_dates(
             transforms.attacks_only(dataset.incidents), start, end, "date"
@@ -726,10 +844,16 @@ def compare(
         table = table.rename(columns={"recorded_attacks": "imported_events"})
     hidden = int((table["rate_note"] != "").sum())
     return CompareView(
-        figure=charts.comparison_chart(panels, milestones, what),
+        figure=_cited(
+            charts.comparison_chart(panels, milestones, what),
+            dataset,
+            [dataset.troop_levels, dataset.base_events, shown],
+            summaries.comparison(table),
+        ),
         jordan=int(monthly["Jordan"].sum()) if "Jordan" in monthly else 0,
         table=table,
         hidden_rates=hidden,
+        milestones=milestone_list(milestones, dataset.sources),
     )
 
 
@@ -877,4 +1001,33 @@ def sources(dataset: Dataset, kinds: list[str], search: str | None) -> SourcesVi
         variants=len(variants),
         varied_attacks=variants["variant_of"].nunique(),
         contradicted=contradicted,
+    )
+
+
+# --- Releases ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleasesView:
+    """Every release with its notes, and the row-level changes of the current one."""
+
+    releases: list[Release]
+    changes: pd.DataFrame
+    counts: pd.DataFrame
+
+
+def releases(dataset: Dataset) -> ReleasesView:
+    """The changelog's releases (newest first) and the current release's changed rows, with
+    how many per table and kind of change."""
+    directory = Path(dataset.data_dir)
+    changes = read_changes(directory, dataset.release.version)
+    counts = (
+        changes.groupby(["table", "change"]).size().unstack(fill_value=0)
+        if len(changes)
+        else pd.DataFrame()
+    )
+    return ReleasesView(
+        releases=read_releases(directory),
+        changes=changes,
+        counts=counts.reset_index() if len(counts) else counts,
     )

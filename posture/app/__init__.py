@@ -11,12 +11,14 @@ from posture.app.display import (
     lazy_tabs,
     link_column,
     metric_row,
+    milestone_legend,
     plotly,
     plotly_pair,
     show_table,
     status_by_country,
 )
 from posture.app.loading import PageContext, page_setup
+from posture.app.navigation import end_page
 from posture.app.url_state import (
     FIRST_DATE,
     bound,
@@ -32,10 +34,12 @@ __all__ = [
     "PageContext",
     "bound",
     "date_in",
+    "end_page",
     "latest_figure",
     "lazy_tabs",
     "link_column",
     "metric_row",
+    "milestone_legend",
     "multiselect",
     "one_of",
     "page_setup",

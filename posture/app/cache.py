@@ -163,6 +163,15 @@ def freeze(figure: go.Figure) -> FrozenFigure:
     return cast(FrozenFigure, figure)
 
 
+def refreeze(figure: FrozenFigure, frozen: dict[str, Any]) -> FrozenFigure:
+    """A shallow twin of ``figure`` that draws ``frozen`` (a variant of its dict, for one
+    draw): a microsecond, where building a new figure takes about half a millisecond."""
+    out = object.__new__(FrozenFigure)
+    out.__dict__.update(figure.__dict__)
+    out._frozen = frozen
+    return out
+
+
 def freeze_figures(view: Any) -> Any:
     """Freeze every figure a view (a dataclass or dict) holds, in place; return the view."""
     if dataclasses.is_dataclass(view) and not isinstance(view, type):

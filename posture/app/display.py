@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from posture.analysis import charts, headlines, text
+from posture.analysis import charts, headlines, labels, text
 from posture.analysis.headlines import LatestFigure
 from posture.app import cache
 from posture.data import export
+
+# Where page_setup keeps the shown data release, for the charts' export file names.
+DATA_VERSION_KEY = "_data_release"
 
 
 def metric_row() -> Any:
@@ -27,9 +31,33 @@ def lazy_tabs(labels: list[str], key: str) -> Any:
     return st.tabs(labels, key=key, bind="query-params", default=labels[0])
 
 
+def view_link() -> str:
+    """The address of this view: the page's URL with every filter's value (what a reader
+    shares to reopen it)."""
+    base = st.context.url or ""
+    query = urlencode(
+        [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    )
+    return f"{base}?{query}" if query else base
+
+
 def plotly(figure: go.Figure, key: str) -> None:
-    """Draw a figure with the offline map outlines and plotly's own PNG export."""
-    st.plotly_chart(figure, key=key, config=charts.PLOTLY_CONFIG, width="stretch")
+    """Draw a figure with its view's link under the source note, the offline map outlines,
+    and a PNG export named after the chart and the data release; its one-sentence summary
+    (see ``charts.cited``) is shown under it and given to screen readers as its description."""
+    frozen = cache.freeze(figure)
+    alt = charts.summary_of(frozen.to_dict())
+    shown = cache.refreeze(frozen, charts.linked(frozen.to_dict(), view_link()))
+    version = str(st.session_state.get(DATA_VERSION_KEY, "0.0.0"))
+    config = {
+        **charts.PLOTLY_CONFIG,
+        "toImageButtonOptions": charts.image_options(
+            key, version, frozen.to_dict()["layout"].get("height")
+        ),
+    }
+    st.plotly_chart(shown, key=key, config=config, width="stretch", alt=alt)
+    if alt:
+        st.caption(alt)
 
 
 def plotly_pair(left: tuple[go.Figure, str], right: tuple[go.Figure, str]) -> None:
@@ -40,12 +68,13 @@ def plotly_pair(left: tuple[go.Figure, str], right: tuple[go.Figure, str]) -> No
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as shown on screen: dates as YYYY-MM-DD and empty cells as 'unknown'.
+    """The frame as shown on screen: codes in words, dates as YYYY-MM-DD, numbers with
+    thousands separators and empty cells as 'unknown'.
 
-    Only the display changes (numeric columns with gaps become text); downloads keep empty
-    cells empty and numbers as numbers.
+    Only the display changes (numeric columns with gaps become text); downloads keep codes,
+    empty cells empty and numbers as numbers.
     """
-    out = frame.copy()
+    out = labels.humanize(frame)
     for column in out.columns:
         values = out[column]
         if pd.api.types.is_datetime64_any_dtype(values):
@@ -87,7 +116,7 @@ def show_table(
         key=key,
         hide_index=True,
         width="stretch",
-        column_config=column_config,
+        column_config={**number_formats(frame), **(column_config or {})},
         **kwargs,
     )
     st.download_button(
@@ -99,6 +128,22 @@ def show_table(
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def number_formats(frame: pd.DataFrame) -> dict[str, Any]:
+    """Thousands separators for every numeric column shown as a number (years excepted), so
+    every table writes 6,500 the same way ``display`` writes the columns with gaps."""
+    formats: dict[str, Any] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if "year" in str(column) or pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values) and not values.isna().any():
+            integer = pd.api.types.is_integer_dtype(values)
+            formats[str(column)] = st.column_config.NumberColumn(
+                format="%,d" if integer else "localized"
+            )
+    return formats
 
 
 def link_column(label: str = "Source") -> Any:
@@ -123,6 +168,29 @@ def latest_figure(figure: LatestFigure, key: str) -> None:
     st.caption(" ".join(part for part in (figure.summary + ".", figure.preferred) if part))
     with st.popover(f"{len(figure.reports)} report(s)", key=f"{key}_{figure.country}_reports"):
         st.markdown(text.report_lines(figure.reports))
+
+
+# A list of milestones this short opens by itself under its chart.
+MILESTONES_OPEN = 12
+
+
+def milestone_legend(milestones: pd.DataFrame, key: str) -> None:
+    """What each number on a chart's milestone lines stands for, in an expander (numbers,
+    not labels, sit on the lines so they never overlap)."""
+    if milestones.empty:
+        return
+    label = f"What the {len(milestones)} numbered milestone lines are"
+    with st.expander(
+        label, expanded=len(milestones) <= MILESTONES_OPEN, key=f"{key}_milestone_list"
+    ):
+        st.markdown(
+            "\n".join(
+                f"{m.number}. {m.date:%d %b %Y}, {text.escape_markdown(str(m.country))}: "
+                f"{text.escape_markdown(str(m.title))} ({m.status}; "
+                f"{text.escape_markdown(str(m.publisher))})"
+                for m in milestones.itertuples()
+            )
+        )
 
 
 def status_by_country(counts: pd.DataFrame) -> str:

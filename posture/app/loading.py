@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from posture.analysis import transforms, views
-from posture.app import cache
+from posture.app import cache, footer, navigation
+from posture.app.display import DATA_VERSION_KEY
 from posture.app.navigation import ensure_navigation
 from posture.app.url_state import FIRST_DATE, country_filter, date_filter
 from posture.data.dataset import Dataset, data_dir, read_dataset
@@ -138,8 +139,14 @@ def page_setup(dates: bool = True) -> PageContext:
     ensure_navigation()
     token = data_token()
     dataset, latest = dataset_or_stop(token)
+    st.session_state[DATA_VERSION_KEY] = dataset.release.version
+    navigation.at_end(lambda: footer.page_footer(dataset.release, latest))
     country = country_filter()
-    start, end = date_filter(FIRST_DATE, latest.date()) if dates else (FIRST_DATE, latest.date())
+    start, end = (
+        date_filter(FIRST_DATE, latest.date(), dataset.periods)
+        if dates
+        else (FIRST_DATE, latest.date())
+    )
     return PageContext(
         dataset=dataset,
         country=country,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ PAGES = [
     PageSpec("plans.py", "Plans vs reality", "checklist"),
     PageSpec("data.py", "Data", "table_view"),
     PageSpec("sources.py", "Sources & method", "menu_book"),
+    PageSpec("releases.py", "What's new", "new_releases"),
 ]
 
 # The icon as a data URL: given a file, Streamlit would read and register it on every run.
@@ -75,13 +77,32 @@ def page_list(default: bool = True) -> list[st.Page]:
 
 
 def run(pages: list[st.Page]) -> None:
-    """Run the page the URL names through ``st.navigation`` (what dashboard.py does)."""
+    """Run the page the URL names through ``st.navigation`` (what dashboard.py does), then
+    what the page asked to draw at its end (see :func:`at_end`)."""
     page = st.navigation(pages)
     _RUN.navigated = True
+    _RUN.at_end = []
     try:
         page.run()
+        end_page()
     finally:
         _RUN.navigated = False
+        _RUN.at_end = []
+
+
+def at_end(draw: Callable[[], None]) -> None:
+    """Draw ``draw()`` once the page has drawn everything else (the sidebar's citation needs
+    the page's filters in the URL, which the page sets as it draws its widgets)."""
+    if not hasattr(_RUN, "at_end"):
+        _RUN.at_end = []
+    _RUN.at_end.append(draw)
+
+
+def end_page() -> None:
+    """Draw what :func:`at_end` collected, once; a page that stops early calls this first."""
+    waiting, _RUN.at_end = getattr(_RUN, "at_end", []), []
+    for draw in waiting:
+        draw()
 
 
 def ensure_navigation() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from posture.analysis.text import code_span
@@ -184,18 +185,68 @@ def country_filter() -> str:
     return country
 
 
-def date_filter(first: date, last: date) -> tuple[date, date]:
-    """The shared sidebar date range, kept in the URL as ``?dates=START&dates=END``."""
-    start, end = bound(
-        st.sidebar.slider,
-        "dates",
-        parse=date_range_in(first, last),
-        default=(first, last),
-        encode=lambda v: [v[0].isoformat(), v[1].isoformat()],
-        label="Dates",
+CUSTOM_RANGE = "custom"
+DATES_KEY = "dates"
+PERIOD_KEY = "dates_period"
+
+
+def period_choices(periods: pd.DataFrame, first: date, last: date) -> dict[str, tuple[date, date]]:
+    """Each named period's id and its range cut to the data's dates, newest first; periods
+    wholly outside the data are left out."""
+    rows = periods.sort_values("start", ascending=False, kind="stable")
+    choices: dict[str, tuple[date, date]] = {}
+    for period_id, start_at, end_at in zip(
+        rows["period_id"], rows["start"], rows["end"], strict=True
+    ):
+        start = max(pd.Timestamp(start_at).date(), first)
+        end = min(pd.Timestamp(end_at).date(), last)
+        if start <= end:
+            choices[str(period_id)] = (start, end)
+    return choices
+
+
+def date_filter(first: date, last: date, periods: pd.DataFrame | None = None) -> tuple[date, date]:
+    """The shared sidebar dates: a named period (sets the range) and a typed date range, kept
+    in the URL as ``?dates=START&dates=END``."""
+    default = (first, last)
+    _seed(DATES_KEY, date_range_in(first, last), default)
+    periods = periods if periods is not None else pd.DataFrame(columns=["period_id", "name"])
+    choices = period_choices(periods, first, last)
+    names = dict(zip(periods["period_id"], periods["name"], strict=True))
+    chosen = tuple(st.session_state[DATES_KEY])
+    # The picker shows the period the dates match (a link with a period's dates reopens it).
+    st.session_state[PERIOD_KEY] = next(
+        (pid for pid, span in choices.items() if span == chosen), CUSTOM_RANGE
+    )
+
+    def pick_period() -> None:
+        picked = st.session_state[PERIOD_KEY]
+        if picked in choices:
+            st.session_state[DATES_KEY] = choices[picked]
+
+    st.sidebar.selectbox(
+        "Named period",
+        [CUSTOM_RANGE, *choices],
+        key=PERIOD_KEY,
+        format_func=lambda pid: "Custom range" if pid == CUSTOM_RANGE else names.get(pid, pid),
+        on_change=pick_period,
+        help="Periods defined in data/periods.csv, each dated by a source; picking one sets "
+        "the dates below (cut to the data's first and newest dates).",
+    )
+    value = st.sidebar.date_input(
+        "Dates",
+        key=DATES_KEY,
         min_value=first,
         max_value=last,
         format="YYYY-MM-DD",
-        help="Rows dated in this range. The latest date is the newest dated fact in the data.",
+        help="Type or pick the first and last day (YYYY-MM-DD). Rows dated in this range "
+        "are shown; the latest date is the newest dated fact in the data.",
     )
+    if not isinstance(value, tuple) or len(value) != 2:
+        # Half-picked range: keep the last complete one until the end date is chosen.
+        st.sidebar.caption("Pick the last day of the range too.")
+        kept = st.session_state.get(f"_kept_{DATES_KEY}", default)
+        return kept[0], kept[1]
+    start, end = value
+    _publish(DATES_KEY, (start, end), default, lambda v: [v[0].isoformat(), v[1].isoformat()])
     return start, end

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pandera.pandas as pa
 
 from posture.data.dataset import REPO_ROOT
+from posture.data.release import current_release
 from schemas import REGISTRY
 
 NAME = "coalition-posture"
@@ -26,14 +26,11 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0",
 }
 HOMEPAGE = "https://github.com/coalition-posture/coalition-posture-dashboard"
-VERSION_HEADING = re.compile(r"^##\s+(\d+\.\d+\.\d+)\b", re.MULTILINE)
 
 
 def dataset_version(directory: Path) -> str:
-    """The newest release in the data directory's CHANGELOG.md (``## X.Y.Z ...``)."""
-    changelog = directory / "CHANGELOG.md"
-    match = VERSION_HEADING.search(changelog.read_text("utf-8")) if changelog.is_file() else None
-    return match.group(1) if match else "0.0.0"
+    """The newest release in the data directory's CHANGELOG.md (``## X.Y.Z — date``)."""
+    return current_release(directory).version
 
 
 def citation(version: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from posture.data.failures import DataValidationError, Failure
+from posture.data.release import Release, current_release
 from posture.data.rules import cross_table_failures
 from schemas import TABLES, table_spec
 
@@ -35,6 +36,8 @@ class Dataset:
 
     tables: Mapping[str, pd.DataFrame]
     data_dir: str = ""
+    # The release the files belong to (from the directory's CHANGELOG.md).
+    release: Release = field(default_factory=Release)
     # Results derived from the whole dataset (not from any filter), computed once: see derived.
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -282,4 +285,4 @@ def read_dataset(directory: Path | str | None = None) -> Dataset:
     failures += cross_table_failures(frames, lines)
     if failures:
         raise DataValidationError(failures)
-    return Dataset(frames, data_dir=str(directory))
+    return Dataset(frames, data_dir=str(directory), release=current_release(directory))

@@ -189,3 +189,46 @@ def format_diff(diffs: list[TableDiff], detail: bool = True) -> str:
         for old_key, new_key, changes in d.moved:
             lines.append(f"  > {' | '.join(old_key)} -> {' | '.join(new_key)}: {_shown(changes)}")
     return "\n".join(lines)
+
+
+# Columns of the row-level release notes (``python -m posture diff --csv``).
+CHANGE_COLUMNS = ["table", "change", "key", "column", "old", "new"]
+
+
+def change_rows(diffs: list[TableDiff]) -> list[Row]:
+    """One row per change: added, removed, changed (one row per changed cell), moved, renamed
+    or merged; ``key`` is the row's key joined by `` | ``."""
+    rows: list[Row] = []
+
+    def add(
+        table: str, change: str, key: str, column: str = "", old: str = "", new: str = ""
+    ) -> None:
+        rows.append(dict(zip(CHANGE_COLUMNS, (table, change, key, column, old, new), strict=True)))
+
+    for d in diffs:
+        key = list(REGISTRY[d.table].primary_key)
+        for old, new in d.renamed.items():
+            add(d.table, "merged" if old in d.merged else "renamed", old, key[0], old, new)
+        for row in d.added:
+            add(d.table, "added", " | ".join(row.get(c, "") for c in key))
+        for row in d.removed:
+            if row.get(key[0], "") not in d.renamed:
+                add(d.table, "removed", " | ".join(row.get(c, "") for c in key))
+        for k, changes in d.changed:
+            for column, old, new in changes:
+                add(d.table, "changed", " | ".join(k), column, old, new)
+        for _, new_key, changes in d.moved:
+            for column, old, new in changes:
+                add(d.table, "moved", " | ".join(new_key), column, old, new)
+    return rows
+
+
+def write_changes(diffs: list[TableDiff], path: Path) -> int:
+    """Write :func:`change_rows` as CSV to ``path``; return how many rows."""
+    rows = change_rows(diffs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, CHANGE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

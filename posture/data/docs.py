@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,15 @@ def data_dictionary() -> pd.DataFrame:
             "type": field["type"],
             "rule": constraint_text(field),
             "meaning": field["description"],
+            "codes shown as": code_words(REGISTRY[table].labels.get(field["name"], {})),
         }
         for table in REGISTRY
         for field in table_fields(table)
     ]
     return pd.DataFrame(rows)
+
+
+def code_words(labels: Mapping[str, str]) -> str:
+    """'ied = roadside bomb (IED); small_arms = small arms': how the pages show a column's codes
+    (the CSV files keep the codes)."""
+    return "; ".join(f"{code} = {words}" for code, words in labels.items() if code != words)

@@ -55,7 +55,10 @@ def bundle_readme(dataset: Dataset, version: str, citation: str, view_url: str =
         f"{coverage_markdown(dataset)}\n"
         "## Files\n\n"
         + "".join(f"- `{name}.csv`: {spec.description}\n" for name, spec in REGISTRY.items())
-        + "- `datapackage.json`: Frictionless Data Package (v2) describing every column.\n\n"
+        + "- `datapackage.json`: Frictionless Data Package (v2) describing every column.\n"
+        "- `CHANGELOG.md`: what each release changed; `releases/<version>.csv`: every row "
+        "added, removed or changed in this release.\n"
+        "- `CITATION.cff`: how to cite the dataset (Citation File Format).\n\n"
         "## Licence and citation\n\n"
         "Data: CC BY 4.0. Quotes are short excerpts of the cited publications, which remain "
         "their authors'. Cite the original source of each figure (see `sources.csv`) and this "
@@ -63,15 +66,32 @@ def bundle_readme(dataset: Dataset, version: str, citation: str, view_url: str =
     )
 
 
-def dataset_zip(dataset: Dataset, data_dir: Path, view_url: str = "") -> bytes:
-    """Every curated table (as downloaded: formula-safe), datapackage.json and a README."""
+def zip_name(version: str) -> str:
+    """The dataset zip's file name, with its release: coalition-posture-dataset-v0.4.0.zip."""
+    return f"coalition-posture-dataset-v{version}.zip"
+
+
+def dataset_zip(
+    dataset: Dataset, data_dir: Path, view_url: str = "", citation_file: Path | None = None
+) -> bytes:
+    """Every curated table (as downloaded: formula-safe), datapackage.json, a README, the
+    changelog, the release's row-level changes (``releases/<version>.csv``) and CITATION.cff."""
     from posture.data.datapackage import citation, dataset_version, render_datapackage
+    from posture.data.dataset import REPO_ROOT
 
     version = dataset_version(data_dir)
+    extras = {
+        "CHANGELOG.md": data_dir / "CHANGELOG.md",
+        f"releases/{version}.csv": data_dir / "releases" / f"{version}.csv",
+        "CITATION.cff": citation_file or REPO_ROOT / "CITATION.cff",
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in REGISTRY:
             archive.writestr(f"{table}.csv", csv_bytes(dataset.table(table)))
         archive.writestr("datapackage.json", render_datapackage(data_dir))
         archive.writestr("README.md", bundle_readme(dataset, version, citation(version), view_url))
+        for name, path in extras.items():
+            if path.is_file():
+                archive.write(path, name)
     return buffer.getvalue()
