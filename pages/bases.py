@@ -47,6 +47,7 @@ def compare_two_dates(ctx: app.PageContext, latest: date) -> None:
                 parse=app.date_in(app.FIRST_DATE, latest),
                 default=default,
                 encode=lambda d: d.isoformat(),
+                pin=True,  # a shared link keeps both dates, also when the data grows
                 label=label,
                 min_value=app.FIRST_DATE,
                 max_value=latest,
@@ -72,7 +73,8 @@ def compare_two_dates(ctx: app.PageContext, latest: date) -> None:
         row.metric(label, view.counts[change], help=f"Sites {transforms.CHANGE_RULES[change]}.")
     app.plotly_map(view.map, "bases_compare_map", phone=view.map_phone)
     st.caption(
-        f"A = {a:%d %b %Y}, B = {b:%d %b %Y}. Held: a report of forces there at most 12 months "
+        f"A = {a:%d %b %Y}, B = {b:%d %b %Y} (the date range in the sidebar does not apply "
+        "here). Held: a report of forces there at most 12 months "
         "old; unconfirmed: the last report is older, so neither held nor left can be said and "
         "such sites are a class of their own. Blue triangles: gained; red crosses: lost; green "
         "circles: held at both; orange diamonds: unconfirmed at A or B; grey rings: not held at "

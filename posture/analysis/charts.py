@@ -492,9 +492,7 @@ def add_map_context(fig: go.Figure, labels: geo.MapLabels, places: pd.DataFrame)
     """Reference cities (grey squares with their names, where there is room) and country
     names, under the data's labels; both come from ``labels`` (see ``geo.map_labels``)."""
     frame = labels.frame
-    inside = places[
-        [frame.contains(a, o) for a, o in zip(places["latitude"], places["longitude"], strict=True)]
-    ]
+    inside = geo.places_inside(places, frame)
     if len(inside):
         fig.add_trace(
             go.Scattergeo(

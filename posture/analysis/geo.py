@@ -392,6 +392,12 @@ class MapLabels:
         return SITE_FONT_PX[pick], PLACE_FONT_PX[pick], COUNTRY_FONT_PX[pick]
 
 
+def places_inside(places: pd.DataFrame, frame: MapFrame) -> pd.DataFrame:
+    """The reference places (``places.csv`` rows) that lie inside the frame."""
+    keep = places["latitude"].between(*frame.lat) & places["longitude"].between(*frame.lon)
+    return places[keep.astype(bool)]
+
+
 def map_labels(
     frame: MapFrame,
     sites: pd.DataFrame,
@@ -414,9 +420,7 @@ def map_labels(
     site_font, place_font, country_font = MapLabels(frame, [], [], [], [], detail, phone).fonts
     for radius, rows in sites.groupby("radius", sort=False):
         labeller.add_markers(zip(rows["lat"], rows["lon"], strict=True), float(radius))
-    inside = places[
-        [frame.contains(a, o) for a, o in zip(places["latitude"], places["longitude"], strict=True)]
-    ]
+    inside = places_inside(places, frame)
     labeller.add_markers(zip(inside["latitude"], inside["longitude"], strict=True), PLACE_RADIUS_PX)
     chosen = sites if detail else sites.head(REGION_LABELS)
     site_labels, unlabelled = [], []
