@@ -292,3 +292,17 @@ def test_map_aspect_matches_the_frame(ds):
     frame = geo.MapFrame(tuple(box.lataxis.range), tuple(box.lonaxis.range))
     assert charts.map_aspect(fig) == pytest.approx(frame.aspect)
     assert 0.8 < charts.map_aspect(fig) < 1.4
+
+
+def test_a_long_map_title_wraps_on_a_phone(ds):
+    """The comparison's title runs over a phone's width: the phone map breaks it into lines
+    of at most 34 characters and makes room for them; the desktop map keeps one line."""
+    view = views.bases_compare(ds, None, pd.Timestamp("2025-04-01"), pd.Timestamp("2025-07-01"))
+    desktop, phone = view.map.layout, view.map_phone.layout
+    assert "<br>" not in desktop.title.text
+    lines = phone.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= charts.PHONE_TITLE_CHARS for line in lines)
+    # No date is broken across lines (their spaces are non-breaking on the phone).
+    assert lines[0].endswith("01\u00a0Apr\u00a02025 (A) and")
+    assert " ".join(lines).replace("\u00a0", " ") == desktop.title.text
+    assert phone.margin.t > desktop.margin.t

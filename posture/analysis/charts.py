@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from typing import Any, cast
@@ -403,7 +404,11 @@ _GEO = {
 
 
 def _geo_layout(
-    fig: go.Figure, title: str, height: int = 520, frame: geo.MapFrame | None = None
+    fig: go.Figure,
+    title: str,
+    height: int = 520,
+    frame: geo.MapFrame | None = None,
+    margin_top: int = 50,
 ) -> go.Figure:
     """The shared map look: offline outlines of the region, title, full-width margins; with a
     ``frame``, the map shows its latitude and longitude ranges (the country filter's zoom)."""
@@ -421,11 +426,30 @@ def _geo_layout(
             "height": height,
             "margin.l": 0,
             "margin.r": 0,
-            "margin.t": 50,
+            "margin.t": margin_top,
             "margin.b": 0,
             # The legend sits right under the map, not a sixth of its height lower.
             "legend.y": -0.01,
         },
+    )
+
+
+# Characters of a map title per line on a phone (a 17 px bold title on a 358 px wide map).
+PHONE_TITLE_CHARS = 34
+
+
+def _labelled_layout(fig: go.Figure, title: str, labels: geo.MapLabels) -> go.Figure:
+    """``_geo_layout`` for a map with names: zoomed to the labels' frame; on a phone a long
+    title is broken into lines (and the top margin grows) instead of running off the edge."""
+    # Dates ("01 Jan 2025") stay on one line: their spaces become non-breaking.
+    kept = re.sub(r"(\d{1,2}) (\w{3,9}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", title)
+    lines = textwrap.wrap(kept, PHONE_TITLE_CHARS) if labels.phone else [title]
+    return _geo_layout(
+        fig,
+        "<br>".join(lines),
+        height=MAP_HEIGHT,
+        frame=labels.frame,
+        margin_top=30 + 20 * len(lines),
     )
 
 
@@ -564,7 +588,7 @@ def bases_map(
     group = located.set_index("base_id")["status"]
     add_site_labels(fig, labels, group)
     add_map_context(fig, labels, places if places is not None else _NO_PLACES)
-    return _geo_layout(fig, title, height=MAP_HEIGHT, frame=labels.frame)
+    return _labelled_layout(fig, title, labels)
 
 
 # Comparison of two dates: one colour and symbol per change class (transforms.CHANGES).
@@ -641,7 +665,7 @@ def bases_compare_map(
         return _geo_layout(fig, title, height=MAP_HEIGHT)
     add_site_labels(fig, labels, located.set_index("base_id")["change"])
     add_map_context(fig, labels, places if places is not None else _NO_PLACES)
-    return _geo_layout(fig, title, height=MAP_HEIGHT, frame=labels.frame)
+    return _labelled_layout(fig, title, labels)
 
 
 # A map's height when exported or drawn without the page's sizing (which fits the frame).
@@ -790,7 +814,7 @@ def incidents_map(
     add_map_context(fig, labels, places if places is not None else _NO_PLACES)
     if len(bubbles):
         add_size_key(fig, int(bubbles["attacks"].max()))
-    return _geo_layout(fig, title, height=MAP_HEIGHT, frame=labels.frame)
+    return _labelled_layout(fig, title, labels)
 
 
 def place_key(row: Any) -> str:
