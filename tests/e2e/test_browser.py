@@ -159,7 +159,9 @@ def test_incidents_map_tab_draws_and_keeps_its_link(page, server_url, results_di
     # The map comes twice (names placed for a desktop and for a phone); one is shown.
     assert page.locator(".js-plotly-plot .geo:visible").count() == 1
     assert page.locator("[data-testid='stPlotlyChart']").count() == 3  # 2 maps and per base
+    page.wait_for_timeout(1500)  # the map's names are drawn just after its outlines
     page.screenshot(path=str(results_dir / "incidents-map-tab.png"), full_page=True)
+    assert {"IRAQ", "SYRIA", "Damascus"} <= set(_names_apart(page, "incidents_map_box"))
     assert not errors, errors
 
 
@@ -222,6 +224,27 @@ LABEL_BOXES = """(box) => {
 }"""
 
 
+def _names_apart(page, box: str) -> list[str]:
+    """The names drawn on the map in ``box`` (a keyed container), after checking that none
+    overlaps another or runs past the map's edge."""
+    drawn = page.evaluate(LABEL_BOXES, f".st-key-{box}")
+    frame = drawn["frame"]
+    for label in drawn["labels"]:
+        assert frame["x0"] - 1 <= label["x0"] and label["x1"] <= frame["x1"] + 1, label
+        assert frame["y0"] - 1 <= label["y0"] and label["y1"] <= frame["y1"] + 1, label
+    overlaps = [
+        (a["text"], b["text"])
+        for i, a in enumerate(drawn["labels"])
+        for b in drawn["labels"][i + 1 :]
+        if a["x0"] < b["x1"] - 1
+        and b["x0"] < a["x1"] - 1
+        and a["y0"] < b["y1"] - 1
+        and b["y0"] < a["y1"] - 1
+    ]
+    assert not overlaps, overlaps
+    return [label["text"] for label in drawn["labels"]]
+
+
 @pytest.mark.parametrize(
     ("width", "box"), [(1280, "bases_compare_map_box"), (390, "bases_compare_map_phone_box")]
 )
@@ -249,24 +272,9 @@ def test_a_shared_comparison_link_opens_a_map_with_names(
     assert labels == ["Iraq", "Compare two dates"]
     dates = [i.input_value() for i in page.locator("[data-testid='stDateInput'] input").all()]
     assert dates == ["2025/01/01", "2026/03/01"] or dates == ["2025-01-01", "2026-03-01"], dates
-    drawn = page.evaluate(LABEL_BOXES, f".st-key-{box}")
-    texts = [label["text"] for label in drawn["labels"]]
+    texts = _names_apart(page, box)
     assert "IRAQ" in texts and "Ain al-Asad Air Base" in texts, texts
     assert len(texts) >= 8, texts
-    frame = drawn["frame"]
-    for label in drawn["labels"]:
-        assert frame["x0"] - 1 <= label["x0"] and label["x1"] <= frame["x1"] + 1, label
-        assert frame["y0"] - 1 <= label["y0"] and label["y1"] <= frame["y1"] + 1, label
-    overlaps = [
-        (a["text"], b["text"])
-        for i, a in enumerate(drawn["labels"])
-        for b in drawn["labels"][i + 1 :]
-        if a["x0"] < b["x1"] - 1
-        and b["x0"] < a["x1"] - 1
-        and a["y0"] < b["y1"] - 1
-        and b["y0"] < a["y1"] - 1
-    ]
-    assert not overlaps, overlaps
     assert page.locator("[data-testid='stMetric']").count() == 4
     assert not errors, errors
     page.close()
