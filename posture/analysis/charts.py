@@ -582,13 +582,8 @@ def bases_map(
             )
         )
     title = f"Bases on {date:%d %B %Y}"
-    if labels is None:
-        _geo_layout(fig, title, height=560)
-        return fig
     group = located.set_index("base_id")["status"]
-    add_site_labels(fig, labels, group)
-    add_map_context(fig, labels, places if places is not None else _NO_PLACES)
-    return _labelled_layout(fig, title, labels)
+    return _finish_map(fig, title, labels, group, places, height=560)
 
 
 # Comparison of two dates: one colour and symbol per change class (transforms.CHANGES).
@@ -661,16 +656,31 @@ def bases_compare_map(
             )
         )
     title = f"Bases on {a:%d %b %Y} (A) and {b:%d %b %Y} (B): what changed"
-    if labels is None:
-        return _geo_layout(fig, title, height=MAP_HEIGHT)
-    add_site_labels(fig, labels, located.set_index("base_id")["change"])
-    add_map_context(fig, labels, places if places is not None else _NO_PLACES)
-    return _labelled_layout(fig, title, labels)
+    group = located.set_index("base_id")["change"]
+    return _finish_map(fig, title, labels, group, places, height=MAP_HEIGHT)
 
 
 # A map's height when exported or drawn without the page's sizing (which fits the frame).
 MAP_HEIGHT = 640
 _NO_PLACES = pd.DataFrame({"name": [], "latitude": [], "longitude": []})
+
+
+def _finish_map(
+    fig: go.Figure,
+    title: str,
+    labels: geo.MapLabels | None,
+    group: pd.Series,
+    places: pd.DataFrame | None,
+    height: int = 520,
+) -> go.Figure:
+    """The end of every data map: without ``labels``, the region's layout at ``height``; with
+    them, the names (``group`` maps each label's key to its markers' legend group), the
+    reference cities and country names, and the zoom to the labels' frame."""
+    if labels is None:
+        return _geo_layout(fig, title, height=height)
+    add_site_labels(fig, labels, group)
+    add_map_context(fig, labels, places if places is not None else _NO_PLACES)
+    return _labelled_layout(fig, title, labels)
 
 
 def add_site_labels(fig: go.Figure, labels: geo.MapLabels, group: pd.Series) -> None:
@@ -806,15 +816,10 @@ def incidents_map(
             )
         )
     title = f"Attacks by place{note}"
-    if labels is None:
-        _geo_layout(fig, title)
-        return fig
-    group = pd.Series(list(bubbles["country"]), index=[place_key(r) for r in bubbles.itertuples()])
-    add_site_labels(fig, labels, group)
-    add_map_context(fig, labels, places if places is not None else _NO_PLACES)
     if len(bubbles):
         add_size_key(fig, int(bubbles["attacks"].max()))
-    return _labelled_layout(fig, title, labels)
+    group = pd.Series(list(bubbles["country"]), index=[place_key(r) for r in bubbles.itertuples()])
+    return _finish_map(fig, title, labels, group, places)
 
 
 def place_key(row: Any) -> str:
