@@ -93,7 +93,13 @@ if on_map.open:
     mapped = ctx.view(views.attacks_on_map, **filters)
     with on_map:
         if mapped.map is not None:
-            app.plotly(mapped.map, "incidents_map")
+            app.plotly_map(mapped.map, "incidents_map", phone=mapped.map_phone)
+            st.caption(
+                "Circle area grows with the attacks recorded at the place (the key above the "
+                "map shows 1, a round number and the most at one place); colour: country. The "
+                "places with most attacks are named (all at a single country's zoom); grey "
+                "squares: cities for reference."
+            )
         unmapped = mapped.recorded_attacks - mapped.located
         st.caption(
             f"{mapped.located} of {mapped.recorded_attacks} recorded attacks are mapped: "

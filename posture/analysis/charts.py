@@ -10,7 +10,8 @@ from typing import Any, cast
 import pandas as pd
 import plotly.graph_objects as go
 
-from posture.analysis import labels
+from posture.analysis import geo, labels
+from posture.analysis.incidents import attack_places
 from posture.analysis.transforms import format_level, primary_levels, step_series
 
 # Okabe–Ito colour-blind-safe palette; one colour per country on every page.
@@ -500,19 +501,152 @@ _GEO = {
 }
 
 
-def _geo_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
-    """The shared map look: offline outlines of the region, title, full-width margins."""
+def _geo_layout(
+    fig: go.Figure,
+    title: str,
+    height: int = 520,
+    frame: geo.MapFrame | None = None,
+    margin_top: int = 50,
+) -> go.Figure:
+    """The shared map look: offline outlines of the region, title, full-width margins; with a
+    ``frame``, the map shows its latitude and longitude ranges (the country filter's zoom)."""
+    ranges = {}
+    if frame is not None:
+        ranges = {"geo.lataxis.range": list(frame.lat), "geo.lonaxis.range": list(frame.lon)}
     return apply_layout(
         fig,
         title,
         "",
         "",
-        {**_GEO, "height": height, "margin.l": 0, "margin.r": 0, "margin.t": 50, "margin.b": 0},
+        {
+            **_GEO,
+            **ranges,
+            "height": height,
+            "margin.l": 0,
+            "margin.r": 0,
+            "margin.t": margin_top,
+            "margin.b": 0,
+            # The legend sits right under the map, not a sixth of its height lower.
+            "legend.y": -0.01,
+        },
     )
 
 
-def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
-    """Located bases coloured by their status on ``date``; open markers are approximate."""
+# Characters of a map title per line on a phone (a 17 px bold title on a 358 px wide map).
+PHONE_TITLE_CHARS = 34
+
+
+def _labelled_layout(fig: go.Figure, title: str, labels: geo.MapLabels) -> go.Figure:
+    """``_geo_layout`` for a map with names: zoomed to the labels' frame; on a phone a long
+    title is broken into lines (and the top margin grows) instead of running off the edge."""
+    # Dates ("01 Jan 2025") stay on one line: their spaces become non-breaking.
+    kept = re.sub(r"(\d{1,2}) (\w{3,9}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", title)
+    lines = textwrap.wrap(kept, PHONE_TITLE_CHARS) if labels.phone else [title]
+    return _geo_layout(
+        fig,
+        "<br>".join(lines),
+        height=MAP_HEIGHT,
+        frame=labels.frame,
+        margin_top=30 + 20 * len(lines),
+    )
+
+
+def map_aspect(fig: go.Figure) -> float:
+    """Width over height of a map figure's geographic box (its latitude and longitude
+    ranges in the Mercator projection), so a page can size the figure to fit it."""
+    box = fig.layout.geo
+    return geo.MapFrame(tuple(box.lataxis.range), tuple(box.lonaxis.range)).aspect
+
+
+# Reference places and country names: grey, readable on both themes' backgrounds.
+PLACE_STYLE = {"color": NEUTRAL, "style": "italic"}
+COUNTRY_STYLE = {"color": NEUTRAL}
+
+
+def label_traces(
+    labels: list[geo.Label], name: str, font: dict[str, Any], legendgroup: str | None = None
+) -> list[go.Scattergeo]:
+    """Text traces for placed labels (no hover, no legend entry; in ``legendgroup`` so they
+    hide with their markers), and thin leader lines for labels drawn away from their marker.
+
+    Each label sits on an invisible marker as large as its real one, so plotly sets the text
+    off by the same distance the placement assumed."""
+    if not labels:
+        return []
+    traces = [
+        go.Scattergeo(
+            lat=[label.lat for label in labels],
+            lon=[label.lon for label in labels],
+            text=[label.text for label in labels],
+            mode="markers+text",
+            marker={"size": [2 * label.radius for label in labels], "opacity": 0},
+            textposition=[label.position for label in labels],
+            textfont=font,
+            hoverinfo="skip",
+            showlegend=False,
+            name=f"{name}: names",
+            legendgroup=legendgroup,
+        )
+    ]
+    leaders = [label for label in labels if label.leader]
+    if leaders:
+        lat: list[float | None] = []
+        lon: list[float | None] = []
+        for label in leaders:
+            lat += [label.marker_lat, label.lat, None]
+            lon += [label.marker_lon, label.lon, None]
+        traces.append(
+            go.Scattergeo(
+                lat=lat,
+                lon=lon,
+                mode="lines",
+                line={"width": 0.8, "color": NEUTRAL},
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"{name}: leader lines",
+                legendgroup=legendgroup,
+            )
+        )
+    return traces
+
+
+def add_map_context(fig: go.Figure, labels: geo.MapLabels, places: pd.DataFrame) -> None:
+    """Reference cities (grey squares with their names, where there is room) and country
+    names, under the data's labels; both come from ``labels`` (see ``geo.map_labels``)."""
+    frame = labels.frame
+    inside = geo.places_inside(places, frame)
+    if len(inside):
+        fig.add_trace(
+            go.Scattergeo(
+                lat=inside["latitude"],
+                lon=inside["longitude"],
+                mode="markers",
+                marker={"symbol": "square", "size": 2 * geo.PLACE_RADIUS_PX, "color": NEUTRAL},
+                name="city (for reference)",
+                legendgroup="places",
+                text=inside["name"],
+                hovertemplate="<b>%{text}</b> (city)<extra></extra>",
+            )
+        )
+    _, place_font, country_font = labels.fonts
+    fig.add_traces(
+        label_traces(labels.places, "cities", {**PLACE_STYLE, "size": place_font}, "places")
+    )
+    fig.add_traces(
+        label_traces(labels.countries, "countries", {**COUNTRY_STYLE, "size": country_font})
+    )
+
+
+def bases_map(
+    status: pd.DataFrame,
+    date: pd.Timestamp,
+    labels: geo.MapLabels | None = None,
+    places: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Located bases coloured by their status on ``date``; open markers are approximate.
+
+    With ``labels`` (``geo.map_labels``), site names, reference cities and country names are
+    drawn and the map zooms to the labels' frame."""
     fig = go.Figure()
     located = status[status["latitude"].notna()]
     for state, color in STATUS_COLORS.items():
@@ -542,57 +676,225 @@ def bases_map(status: pd.DataFrame, date: pd.Timestamp) -> go.Figure:
                     "<b>%{customdata[0]}</b> (%{customdata[1]})<br>last report: %{customdata[2]}"
                     " on %{customdata[3]}<br>location: %{customdata[4]}<extra></extra>"
                 ),
+                legendgroup=state,
             )
         )
-    _geo_layout(fig, f"Bases on {date:%d %B %Y}", height=560)
-    return fig
+    title = f"Bases on {date:%d %B %Y}"
+    group = located.set_index("base_id")["status"]
+    return _finish_map(fig, title, labels, group, places, height=560)
 
 
-def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
-    """Attacks per place as bubbles (size = attacks); places beyond ``max_points`` are merged.
+# Comparison of two dates: one colour and symbol per change class (transforms.CHANGES).
+CHANGE_STYLE = {
+    "lost": ("#D55E00", "x", 12),
+    "gained": ("#0072B2", "triangle-up", 13),
+    "unconfirmed": ("#E69F00", "diamond", 11),
+    "held at both": ("#009E73", "circle", 11),
+    "not held": (NEUTRAL, "circle-open", 8),
+}
+CHANGE_LABELS = {
+    "lost": "lost: held at A, not at B",
+    "gained": "gained: held at B, not at A",
+    "unconfirmed": "unconfirmed at A or B (no report for 12 months)",
+    "held at both": "held at both dates",
+    "not held": "not held at either date",
+}
 
-    Attacks without their own coordinates are placed at their base (said in the hover).
-    """
-    places = (
-        located.assign(lat=located["map_lat"].round(2), lon=located["map_lon"].round(2))
-        .groupby(["lat", "lon", "country"], as_index=False)
-        .agg(
-            attacks=("incident_id", "size"),
-            place=("location", "first"),
-            placed_by=("placed_by", "first"),
-            first=("date", "min"),
-            last=("date", "max"),
-        )
-    )
-    note = ""
-    if len(places) > max_points:
-        places = (
-            places.assign(lat=places["lat"].round(0), lon=places["lon"].round(0))
-            .groupby(["lat", "lon", "country"], as_index=False)
-            .agg(
-                attacks=("attacks", "sum"),
-                place=("place", "first"),
-                placed_by=("placed_by", "first"),
-                first=("first", "min"),
-                last=("last", "max"),
-            )
-        )
-        note = " (merged to 1° cells)"
+
+def bases_compare_map(
+    compared: pd.DataFrame,
+    a: pd.Timestamp,
+    b: pd.Timestamp,
+    labels: geo.MapLabels | None = None,
+    places: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Located sites by how their status changed from date ``a`` to date ``b`` (one trace per
+    class of ``transforms.compare_status``), each status and the report it rests on in the
+    hover; with ``labels``, names, reference cities and country names as on ``bases_map``."""
     fig = go.Figure()
-    for country in sorted(places["country"].unique()):
-        rows = places[places["country"] == country]
+    located = compared[compared["latitude"].notna()]
+
+    def rests_on(event: pd.Series, when: pd.Series) -> list[str]:
+        dates = when.dt.strftime("%d %b %Y")
+        return [
+            "no report yet" if pd.isna(e) else f"{str(e).replace('_', ' ')} on {d}"
+            for e, d in zip(event, dates, strict=True)
+        ]
+
+    for change, (color, symbol, size) in CHANGE_STYLE.items():
+        rows = located[located["change"] == change]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["latitude"],
+                lon=rows["longitude"],
+                mode="markers",
+                marker={"size": size, "color": color, "symbol": symbol, "line": {"width": 1.5}},
+                name=f"{CHANGE_LABELS[change]} ({len(rows)})",
+                legendgroup=change,
+                customdata=list(
+                    zip(
+                        rows["name"],
+                        rows["country"],
+                        rows["status_a"],
+                        rests_on(rows["last_event_a"], rows["last_reported_a"]),
+                        rows["status_b"],
+                        rests_on(rows["last_event_b"], rows["last_reported_b"]),
+                        rows["location_precision"],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{a:%d %b %Y}: "
+                    "%{customdata[2]} (%{customdata[3]})<br>"
+                    f"{b:%d %b %Y}: %{{customdata[4]}} (%{{customdata[5]}})<br>"
+                    "location: %{customdata[6]}<extra></extra>"
+                ),
+            )
+        )
+    title = f"Bases on {a:%d %b %Y} (A) and {b:%d %b %Y} (B): what changed"
+    group = located.set_index("base_id")["change"]
+    return _finish_map(fig, title, labels, group, places, height=MAP_HEIGHT)
+
+
+# A map's height when exported or drawn without the page's sizing (which fits the frame).
+MAP_HEIGHT = 640
+_NO_PLACES = pd.DataFrame({"name": [], "latitude": [], "longitude": []})
+
+
+def _finish_map(
+    fig: go.Figure,
+    title: str,
+    labels: geo.MapLabels | None,
+    group: pd.Series,
+    places: pd.DataFrame | None,
+    height: int = 520,
+) -> go.Figure:
+    """The end of every data map: without ``labels``, the region's layout at ``height``; with
+    them, the names (``group`` maps each label's key to its markers' legend group), the
+    reference cities and country names, and the zoom to the labels' frame."""
+    if labels is None:
+        return _geo_layout(fig, title, height=height)
+    add_site_labels(fig, labels, group)
+    add_map_context(fig, labels, places if places is not None else _NO_PLACES)
+    return _labelled_layout(fig, title, labels)
+
+
+def add_site_labels(fig: go.Figure, labels: geo.MapLabels, group: pd.Series) -> None:
+    """Site names, one text trace per legend group (``group`` maps each label's key to the
+    group of its marker), so hiding a group in the legend hides its names too."""
+    by_group: dict[str, list[geo.Label]] = {}
+    for label in labels.sites:
+        by_group.setdefault(str(group.get(label.key, "")), []).append(label)
+    for name, members in by_group.items():
+        fig.add_traces(label_traces(members, name, {"size": labels.fonts[0]}, legendgroup=name))
+
+
+def bubble_size(attacks: pd.Series) -> pd.Series:
+    """Marker diameter in pixels for a count of attacks: area grows with the count (diameter
+    with its square root), at least 6 px so a single attack stays visible."""
+    return (attacks.astype(float) ** 0.5 * 7).clip(lower=6)
+
+
+def size_key_values(largest: int) -> list[int]:
+    """The attack counts the size key shows: 1, a round number between, and the largest."""
+    middle = [n for n in (2, 5, 10, 20, 50, 100, 200, 500) if n * 3 <= largest]
+    return sorted({1, *(middle[-1:]), int(largest)})
+
+
+SIZE_KEY_TITLE = "attacks:"
+
+
+def add_size_key(fig: go.Figure, largest: int) -> None:
+    """A key to the bubble sizes above the map's top right corner: circles drawn exactly as
+    large as the markers for 1 attack, a round number and the largest count, each with its
+    number (``SIZE_KEY_TITLE`` before them)."""
+    values = size_key_values(largest)
+    sizes = bubble_size(pd.Series(values)).tolist()
+    char = 6.5  # pixels per character of the 11 px key text
+    x = len(SIZE_KEY_TITLE) * char + 6
+    circles, numbers = [], []
+    for value, size in zip(values, sizes, strict=True):
+        circles.append((x + size / 2, size))
+        x += size + 3
+        numbers.append((x + len(str(value)) * char / 2, str(value)))
+        x += len(str(value)) * char + 10
+    start = -x - 4  # the key ends 4 px inside the figure's right edge
+    middle = 22  # pixels above the map's top edge
+
+    def note(text: str, shift: float, anchor: str) -> dict[str, Any]:
+        return {
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1,
+            "xshift": shift,
+            "yshift": middle,
+            "xanchor": anchor,
+            "yanchor": "middle",
+            "text": text,
+            "showarrow": False,
+            "font": {"size": 11, "color": NEUTRAL},
+        }
+
+    shapes = [
+        {
+            "type": "circle",
+            "xref": "paper",
+            "yref": "paper",
+            "xsizemode": "pixel",
+            "ysizemode": "pixel",
+            "xanchor": 1,
+            "yanchor": 1,
+            "x0": start + centre - size / 2,
+            "x1": start + centre + size / 2,
+            "y0": middle - size / 2,
+            "y1": middle + size / 2,
+            "line": {"color": NEUTRAL, "width": 1},
+            "fillcolor": _rgba(NEUTRAL, 0.25),
+        }
+        for centre, size in circles
+    ]
+    annotations = [note(SIZE_KEY_TITLE, start, "left")]
+    annotations += [note(text, start + centre, "center") for centre, text in numbers]
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes],
+        annotations=[*fig.layout.annotations, *annotations],
+    )
+
+
+def incidents_map(
+    located: pd.DataFrame,
+    max_points: int = 3000,
+    labels: geo.MapLabels | None = None,
+    places: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Attacks per place as bubbles (size = attacks, with a key); places beyond
+    ``max_points`` are merged.
+
+    Attacks without their own coordinates are placed at their base (said in the hover). With
+    ``labels`` (``geo.map_labels`` keyed by ``place_key``), place names, reference cities and
+    country names are drawn and the map zooms to the labels' frame.
+    """
+    bubbles, merged = attack_places(located, max_points)
+    note = " (merged to 1° cells)" if merged else ""
+    fig = go.Figure()
+    for country in sorted(bubbles["country"].unique()):
+        rows = bubbles[bubbles["country"] == country]
         fig.add_trace(
             go.Scattergeo(
                 lat=rows["lat"],
                 lon=rows["lon"],
                 mode="markers",
                 marker={
-                    "size": (rows["attacks"] ** 0.5 * 7).clip(lower=6),
+                    "size": bubble_size(rows["attacks"]),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "white"},
                 },
                 name=country,
+                legendgroup=country,
                 customdata=list(
                     zip(
                         rows["place"],
@@ -611,8 +913,16 @@ def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
                 ),
             )
         )
-    _geo_layout(fig, f"Attacks by place{note}")
-    return fig
+    title = f"Attacks by place{note}"
+    if len(bubbles):
+        add_size_key(fig, int(bubbles["attacks"].max()))
+    group = pd.Series(list(bubbles["country"]), index=[place_key(r) for r in bubbles.itertuples()])
+    return _finish_map(fig, title, labels, group, places)
+
+
+def place_key(row: Any) -> str:
+    """The key of one bubble of ``attack_places`` (its rounded position)."""
+    return f"{row.lat:.2f},{row.lon:.2f}"
 
 
 # --- Timelines, heatmaps and bars -------------------------------------------------------

@@ -193,3 +193,34 @@ def per_thousand_troops(
     note[frame["best"].notna() & ~shown] = f"fewer than {floor} troops"
     frame["rate_note"] = note
     return frame.reset_index()
+
+
+def attack_places(located: pd.DataFrame, max_points: int = 3000) -> tuple[pd.DataFrame, bool]:
+    """Attacks per map position (rounded to 0.01°), with the first place name, how they were
+    placed and their first and last dates; beyond ``max_points`` positions, merged to 1° cells
+    (the flag says so). ``located`` is :func:`locate`'s output."""
+    rows = located.assign(
+        lat=located["map_lat"].round(2),
+        lon=located["map_lon"].round(2),
+        attacks=1,
+        place=located["location"],
+        first=located["date"],
+        last=located["date"],
+    )
+    places = _per_position(rows)
+    if len(places) <= max_points:
+        return places, False
+    return _per_position(
+        places.assign(lat=places["lat"].round(0), lon=places["lon"].round(0))
+    ), True
+
+
+def _per_position(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of attacks (or of places already counted) summed per position and country."""
+    return rows.groupby(["lat", "lon", "country"], as_index=False).agg(
+        attacks=("attacks", "sum"),
+        place=("place", "first"),
+        placed_by=("placed_by", "first"),
+        first=("first", "min"),
+        last=("last", "max"),
+    )

@@ -59,6 +59,15 @@ def site_status(counts: pd.DataFrame, on: pd.Timestamp) -> str:
     return f"Sites on {_day(on)}: " + "; ".join(parts) + "."
 
 
+def site_changes(counts: dict[str, int], a: pd.Timestamp, b: pd.Timestamp) -> str:
+    """'Sites from 1 Jan 2025 (A) to 1 Mar 2026 (B): 2 lost, 0 gained, …' from the counts of
+    each change class (transforms.CHANGES)."""
+    if not sum(counts.values()):
+        return f"No site is recorded for this view between {_day(a)} and {_day(b)}."
+    parts = ", ".join(f"{n:,} {change}" for change, n in counts.items())
+    return f"Sites from {_day(a)} (A) to {_day(b)} (B): {parts}."
+
+
 def lifecycles(lifecycle: pd.DataFrame, events: pd.DataFrame) -> str:
     """How many sites and events the lifecycle chart shows, and over which years."""
     dated = events["date"].dropna()

@@ -461,3 +461,48 @@ def troop_disagreements(troops: pd.DataFrame) -> pd.DataFrame:
         sources=("source_id", lambda s: "; ".join(sorted(set(s)))),
     ).reset_index()
     return out[out["lowest"] != out["highest"]].reset_index(drop=True)
+
+
+# How a site's status changed between two dates, most newsworthy first. Held means a report
+# of forces there at most FRESH_DAYS old; anything involving "unconfirmed" (an older report)
+# is a class of its own, never counted as held or as not held.
+CHANGES = ["lost", "gained", "unconfirmed", "held at both", "not held"]
+CHANGE_RULES = {
+    "lost": "held at A; left or no report yet at B",
+    "gained": "left or no report yet at A; held at B",
+    "unconfirmed": "unconfirmed (last report of forces there over 12 months old) at A or B",
+    "held at both": "held at both dates",
+    "not held": "left or no report yet at both dates",
+}
+
+
+def classify_change(status_a: str, status_b: str) -> str:
+    """The change class (one of ``CHANGES``) of a site held, unconfirmed, left or not yet at
+    date A and at date B (``base_status_at``'s statuses); ``CHANGE_RULES`` says each in words."""
+    for status in (status_a, status_b):
+        if status not in SITE_STATUSES:
+            raise ValueError(f"unknown site status {status!r}; expected one of {SITE_STATUSES}")
+    if "unconfirmed" in (status_a, status_b):
+        return "unconfirmed"
+    held_a, held_b = status_a == "held", status_b == "held"
+    if held_a and held_b:
+        return "held at both"
+    if held_a:
+        return "lost"
+    if held_b:
+        return "gained"
+    return "not held"
+
+
+def compare_status(status_a: pd.DataFrame, status_b: pd.DataFrame) -> pd.DataFrame:
+    """One row per site of ``status_a`` with its status at A and at B, the report each rests
+    on, and the change class (``classify_change``); both frames are ``base_status_at`` output
+    for the same sites."""
+    columns = ["base_id", "status", "last_event", "last_reported", "event_source_id"]
+    merged = status_a.merge(
+        status_b[columns], on="base_id", how="left", suffixes=("_a", "_b"), validate="one_to_one"
+    )
+    merged["change"] = [
+        classify_change(a, b) for a, b in zip(merged["status_a"], merged["status_b"], strict=True)
+    ]
+    return merged

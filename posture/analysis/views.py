@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from posture.analysis import (
     charts,
     cite,
+    geo,
     headlines,
     incidents,
     labels,
@@ -28,6 +29,7 @@ from posture.analysis.headlines import LatestFigure, NationPresence
 from posture.analysis.text import span
 from posture.data.dataset import Dataset
 from posture.data.docs import data_dictionary
+from posture.data.outlines import read_outlines
 from posture.data.release import Release, read_changes, read_releases
 
 SHOWN_MILESTONES = charts.MILESTONE_KINDS_SHOWN
@@ -375,6 +377,8 @@ class BasesView:
     unmapped: list[str]
     map: go.Figure
     status_table: pd.DataFrame
+    unlabelled: list[str] = field(default_factory=list)
+    map_phone: go.Figure | None = None
 
     @property
     def held(self) -> int:
@@ -393,18 +397,228 @@ def bases(
     sites, events = _sites(dataset, country, start, end)
     status = transforms.base_status_at(sites, events, on, dataset.incidents)
     counts = transforms.count_by_status(status)
+    located = status[status["latitude"].notna()]
+    rank = located["status"].map({s: i for i, s in enumerate(transforms.SITE_STATUSES)})
+    desktop, phone = map_labels(dataset, country, ranked_sites(dataset, located, rank))
+    site_rows = [status.rename(columns={"source_id": "site_source_id"})]
+    summary = summaries.site_status(counts, on)
     return BasesView(
         on=pd.Timestamp(on),
         counts=counts,
         unmapped=status.loc[status["latitude"].isna(), "name"].tolist(),
         map=_cited(
-            charts.bases_map(status, on),
-            dataset,
-            [status.rename(columns={"source_id": "site_source_id"})],
-            summaries.site_status(counts, on),
+            charts.bases_map(status, on, desktop, dataset.places), dataset, site_rows, summary
         ),
         status_table=posture_table(status, dataset.sources),
+        unlabelled=desktop.unlabelled,
+        map_phone=_cited(
+            charts.bases_map(status, on, phone, dataset.places), dataset, site_rows, summary
+        ),
     )
+
+
+# --- Maps: names, cities and the country filter's zoom -----------------------------------
+
+# The radius in pixels of a site's marker on the bases maps (labels are set off by it).
+SITE_RADIUS = 5.5
+
+
+def map_labels(
+    dataset: Dataset, country: str | None, sites: pd.DataFrame
+) -> tuple[geo.MapLabels, geo.MapLabels]:
+    """The names drawn on a map of ``sites`` (key, text, lat, lon, radius; most important
+    first) for the country filter, placed for a desktop and for a phone: its zoom box (from
+    the map file's outlines and the sites), every site named at a single country's zoom and
+    the most important ones for Both, the reference places (``places.csv``) and the country
+    names."""
+    outlines = dataset.derived("country_outlines", lambda _: read_outlines())
+    frame = geo.map_frame(outlines, country, zip(sites["lat"], sites["lon"], strict=True))
+    detail = country in ("Iraq", "Syria")
+    return (
+        geo.map_labels(frame, sites, dataset.places, outlines, detail),
+        geo.map_labels(frame, sites, dataset.places, outlines, detail, phone=True),
+    )
+
+
+def ranked_sites(dataset: Dataset, located: pd.DataFrame, rank: pd.Series) -> pd.DataFrame:
+    """Located sites as map labels (key, text, lat, lon, radius), most important first: by
+    ``rank`` (lower first), then by how many reports of forces there the data holds (events
+    and recorded attacks), then by name."""
+    reports = dataset.derived(
+        "reports_per_site",
+        lambda whole: (
+            transforms.presence_reports(whole.base_events, whole.incidents)
+            .groupby("base_id")
+            .size()
+        ),
+    )
+    order = located.assign(
+        _rank=rank, _reports=located["base_id"].map(reports).fillna(0)
+    ).sort_values(["_rank", "_reports", "name"], ascending=[True, False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "key": order["base_id"],
+            "text": [
+                geo.short_label(n, a) for n, a in zip(order["name"], order["aliases"], strict=True)
+            ],
+            "lat": order["latitude"].astype(float),
+            "lon": order["longitude"].astype(float),
+            "radius": SITE_RADIUS,
+        }
+    ).reset_index(drop=True)
+
+
+# --- Bases: two dates compared ------------------------------------------------------------
+
+CHANGE_COLUMNS = [
+    "name",
+    "country",
+    "change",
+    "status_at_a",
+    "status_at_b",
+    "explanation",
+    "events_between",
+    "publisher",
+    "source_class",
+    "url",
+    "base_id",
+]
+CHANGE_EVENT_COLUMNS = ["date", "name", "country", "event", "publisher", "source_class", "url"]
+
+
+@dataclass(frozen=True)
+class BasesCompareView:
+    """Every site's status on two dates: sites per change class, the map, what changed (one
+    row per site whose status differs) and the reports between the dates at those sites."""
+
+    a: pd.Timestamp
+    b: pd.Timestamp
+    counts: dict[str, int]
+    map: go.Figure
+    map_phone: go.Figure
+    changes: pd.DataFrame
+    events: pd.DataFrame
+    unmapped: list[str]
+    unlabelled: list[str]
+
+
+def bases_compare(
+    dataset: Dataset, country: str | None, a: pd.Timestamp, b: pd.Timestamp
+) -> BasesCompareView:
+    """Each site's status on date ``a`` and date ``b`` (``transforms.base_status_at``), how it
+    changed (``transforms.compare_status``), the map, and the table of changes with the
+    reports between the two dates that explain them."""
+    a, b = pd.Timestamp(a), pd.Timestamp(b)
+    sites, events = _sites(dataset, country, None, None)
+    compared = transforms.compare_status(
+        transforms.base_status_at(sites, events, a, dataset.incidents),
+        transforms.base_status_at(sites, events, b, dataset.incidents),
+    )
+    located = compared[compared["latitude"].notna()]
+    rank = located["change"].map({c: i for i, c in enumerate(transforms.CHANGES)})
+    desktop, phone = map_labels(dataset, country, ranked_sites(dataset, located, rank))
+    changed = compared[compared["status_a"] != compared["status_b"]]
+    low, high = min(a, b), max(a, b)
+    reports = transforms.presence_reports(events, dataset.incidents)
+    between = reports[
+        reports["base_id"].isin(changed["base_id"])
+        & (reports["date"] > low)
+        & (reports["date"] <= high)
+    ]
+    between = with_source_columns(
+        between.merge(changed[["base_id", "name", "country"]], on="base_id"), dataset.sources
+    ).sort_values(["date", "name"], ascending=[False, True], kind="stable")
+    between = between.assign(event=between["event"].str.replace("_", " "))
+    counts = compared["change"].value_counts()
+    by_change = {change: int(counts.get(change, 0)) for change in transforms.CHANGES}
+    cited_rows = [compared, between]
+    summary = summaries.site_changes(by_change, a, b)
+    return BasesCompareView(
+        a=a,
+        b=b,
+        counts=by_change,
+        map=_cited(
+            charts.bases_compare_map(compared, a, b, desktop, dataset.places),
+            dataset,
+            cited_rows,
+            summary,
+        ),
+        map_phone=_cited(
+            charts.bases_compare_map(compared, a, b, phone, dataset.places),
+            dataset,
+            cited_rows,
+            summary,
+        ),
+        changes=change_table(changed, between, dataset.sources, b),
+        events=between[CHANGE_EVENT_COLUMNS].reset_index(drop=True),
+        unmapped=compared.loc[compared["latitude"].isna(), "name"].tolist(),
+        unlabelled=desktop.unlabelled,
+    )
+
+
+def change_table(
+    changed: pd.DataFrame, between: pd.DataFrame, sources: pd.DataFrame, b: pd.Timestamp
+) -> pd.DataFrame:
+    """One row per site whose status differs: both statuses, a sentence on what the status
+    at B rests on, the reports between the dates (events by date and source, attacks
+    counted) and the source of the report the status at B rests on."""
+    # The site's own source_id is that of its coordinates; the status rests on the event's.
+    rows = with_source_columns(
+        changed.drop(columns="source_id").rename(columns={"event_source_id_b": "source_id"}),
+        sources,
+    ).rename(columns={"status_a": "status_at_a", "status_b": "status_at_b"})
+    rows["explanation"] = [
+        explain_status(status, event, when, publisher, b)
+        for status, event, when, publisher in zip(
+            rows["status_at_b"],
+            rows["last_event_b"],
+            rows["last_reported_b"],
+            rows["publisher"],
+            strict=True,
+        )
+    ]
+    rows["events_between"] = (
+        rows["base_id"]
+        .map({site: _events_text(group) for site, group in between.groupby("base_id")})
+        .fillna("none")
+    )
+    order = {change: i for i, change in enumerate(transforms.CHANGES)}
+    rows = rows.assign(_order=rows["change"].map(order)).sort_values(
+        ["_order", "country", "name"], kind="stable"
+    )
+    return rows[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def explain_status(
+    status: str, event: object, when: pd.Timestamp, publisher: object, on: pd.Timestamp
+) -> str:
+    """What a site's status on ``on`` rests on, in one sentence."""
+    if status == "not yet":
+        return f"no report of forces there on or before {on:%d %b %Y}"
+    what = str(event).replace("_", " ")
+    source = f"{publisher}" if isinstance(publisher, str) else "source not found"
+    if status == "left":
+        return f"{what} on {when:%d %b %Y} ({source})"
+    if status == "held":
+        return f"reported there on {when:%d %b %Y} ({what}; {source})"
+    return (
+        f"last reported there on {when:%d %b %Y} ({what}; {source}), more than "
+        f"12 months before {on:%d %b %Y}"
+    )
+
+
+def _events_text(group: pd.DataFrame) -> str:
+    """Reports between the two dates at one site: events with date and publisher, oldest
+    first, then the number of recorded attacks."""
+    group = group.sort_values("date", kind="stable")
+    attacks = group["event"] == "attack recorded"
+    parts = [
+        f"{row.date:%Y-%m-%d} {row.event} ({row.publisher})" for row in group[~attacks].itertuples()
+    ]
+    if attacks.any():
+        count = int(attacks.sum())
+        parts.append(f"{count} recorded attack{'s' if count > 1 else ''}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -648,6 +862,7 @@ class AttackMapView:
     at_base: int
     at_source: int
     per_base: go.Figure
+    map_phone: go.Figure | None = None
 
 
 def attacks_on_map(
@@ -665,15 +880,17 @@ def attacks_on_map(
     at_base = int((located["placed_by"] == "base").sum())
     at_source = int((located["placed_by"] == "source").sum())
     per_base = incidents.by_base(rows, dataset.bases)
-    return AttackMapView(
-        map=_cited(
-            charts.incidents_map(located),
-            dataset,
-            [located],
-            summaries.mapped_attacks(len(located), recorded, at_base, at_source),
+    summary = summaries.mapped_attacks(len(located), recorded, at_base, at_source)
+    desktop: go.Figure | None = None
+    phone: go.Figure | None = None
+    if len(located):
+        desktop, phone = (
+            _cited(fig, dataset, [located], summary)
+            for fig in _attack_maps(dataset, country, located)
         )
-        if len(located)
-        else None,
+    return AttackMapView(
+        map=desktop,
+        map_phone=phone,
         recorded_attacks=recorded,
         located=len(located),
         at_base=at_base,
@@ -686,6 +903,29 @@ def attacks_on_map(
             [rows],
             summaries.ranking(per_base, "name", "attacks", "recorded attacks per base"),
         ),
+    )
+
+
+def _attack_maps(
+    dataset: Dataset, country: str | None, located: pd.DataFrame
+) -> tuple[go.Figure, go.Figure]:
+    """The attacks map for a desktop and a phone, the places with most attacks named (all at
+    a country's zoom)."""
+    bubbles, _ = incidents.attack_places(located)
+    bubbles = bubbles.sort_values(["attacks", "place"], ascending=[False, True], kind="stable")
+    sites = pd.DataFrame(
+        {
+            "key": [charts.place_key(row) for row in bubbles.itertuples()],
+            "text": [geo.short_label(str(place)) for place in bubbles["place"]],
+            "lat": bubbles["lat"].astype(float),
+            "lon": bubbles["lon"].astype(float),
+            "radius": charts.bubble_size(bubbles["attacks"]) / 2,
+        }
+    )
+    desktop, phone = map_labels(dataset, country, sites)
+    return (
+        charts.incidents_map(located, labels=desktop, places=dataset.places),
+        charts.incidents_map(located, labels=phone, places=dataset.places),
     )
 
 

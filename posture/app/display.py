@@ -41,10 +41,10 @@ def view_link() -> str:
     return f"{base}?{query}" if query else base
 
 
-def plotly(figure: go.Figure, key: str) -> None:
-    """Draw a figure with its view's link under the source note, the offline map outlines,
-    and a PNG export named after the chart and the data release; its one-sentence summary
-    (see ``charts.cited``) is shown under it and given to screen readers as its description."""
+def _draw(figure: go.Figure, key: str, **sizing: Any) -> str:
+    """Draw ``figure`` with its view's link under the source note and a PNG export named
+    after the chart and the data release; returns its one-sentence summary (see
+    ``charts.cited``), which screen readers are given as its description."""
     frozen = cache.freeze(figure)
     alt = charts.summary_of(frozen.to_dict())
     shown = cache.refreeze(frozen, charts.linked(frozen.to_dict(), view_link()))
@@ -55,7 +55,51 @@ def plotly(figure: go.Figure, key: str) -> None:
             key, version, frozen.to_dict()["layout"].get("height")
         ),
     }
-    st.plotly_chart(shown, key=key, config=config, width="stretch", alt=alt)
+    st.plotly_chart(shown, key=key, config=config, alt=alt, **sizing)
+    return alt
+
+
+def plotly(figure: go.Figure, key: str) -> None:
+    """Draw a figure (see ``_draw``) with its one-sentence summary under it."""
+    alt = _draw(figure, key, width="stretch")
+    if alt:
+        st.caption(alt)
+
+
+# A map keeps its geographic box's shape: its height follows the page width (CSS container
+# units) plus room for the title, size key and legend (more on a phone, where the legend
+# wraps), within bounds, so neither a phone nor a wide screen shows bands of empty space.
+# Each map comes twice, its names placed for a desktop and for a phone; the screen's width
+# picks one (Streamlit's own layout switches at 640 px too).
+MAP_CSS = """<style>
+.st-key-{key}_box, .st-key-{key}_phone_box {{ container-type: inline-size; }}
+.st-key-{key}_box [data-testid="stPlotlyChart"] {{
+  height: clamp(320px, calc(100cqw / {aspect:.3f} + 130px), 780px) !important;
+}}
+.st-key-{key}_phone_box [data-testid="stPlotlyChart"] {{
+  height: clamp(300px, calc(100cqw / {aspect:.3f} + 190px), 780px) !important;
+}}
+@media (max-width: 640px) {{ .st-key-{key}_box {{ display: none; }} }}
+@media (min-width: 641px) {{ .st-key-{key}_phone_box {{ display: none; }} }}
+</style>"""
+
+
+def plotly_map(figure: go.Figure, key: str, phone: go.Figure | None = None) -> None:
+    """Draw a map (see ``plotly``) as tall as its geographic box needs at the page's width;
+    with ``phone`` (the same map with its names placed for a phone), the one that fits the
+    screen is shown."""
+    st.html(MAP_CSS.format(key=key, aspect=charts.map_aspect(figure)))
+    alt = ""
+    for shown, box in ((figure, f"{key}_box"), (phone, f"{key}_phone_box")):
+        if shown is None:
+            continue
+        with st.container(key=box):
+            alt = _draw(
+                shown,
+                key if shown is figure else f"{key}_phone",
+                width="stretch",
+                height="stretch",
+            )
     if alt:
         st.caption(alt)
 

@@ -54,10 +54,13 @@ def ignored_notice(key: str, values: list[str]) -> str:
     )
 
 
-def _publish(key: str, value: Any, default: Any, encode: Callable[[Any], Any]) -> None:
-    """Remember a widget's value across pages and write it to the URL (unless default)."""
+def _publish(
+    key: str, value: Any, default: Any, encode: Callable[[Any], Any], pin: bool = False
+) -> None:
+    """Remember a widget's value across pages and write it to the URL (unless default and
+    not ``pin``)."""
     st.session_state[f"_kept_{key}"] = value
-    if value == default or value is None:
+    if (value == default and not pin) or value is None:
         if key in st.query_params:
             del st.query_params[key]
         return
@@ -74,12 +77,16 @@ def bound(
     parse: Callable[[list[str]], Any],
     default: Any,
     encode: Callable[[Any], Any] = str,
+    pin: bool = False,
     **kwargs: Any,
 ) -> Any:
-    """Draw ``widget`` (an ``st`` widget function) with its value kept in the URL as ``?key=``."""
+    """Draw ``widget`` (an ``st`` widget function) with its value kept in the URL as ``?key=``.
+
+    A default value is left out of the URL unless ``pin`` (for a default that moves with the
+    data, such as its newest date, which a shared link must keep)."""
     _seed(key, parse, default)
     value = widget(key=key, **kwargs)
-    _publish(key, value, default, encode)
+    _publish(key, value, default, encode, pin)
     return value
 
 

@@ -157,9 +157,12 @@ def test_incidents_map_tab_draws_and_keeps_its_link(page, server_url, results_di
     page.wait_for_url(re.compile(r"incidents_tab=Map"), timeout=30_000)
     page.locator(".js-plotly-plot .geo .scattergeo path.point").first.wait_for(timeout=60_000)
     _wait_for_page(page, "Attacks on coalition forces")
-    assert page.locator(".js-plotly-plot .geo").count() == 1
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 2  # map and per base
+    # The map comes twice (names placed for a desktop and for a phone); one is shown.
+    assert page.locator(".js-plotly-plot .geo:visible").count() == 1
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 3  # 2 maps and per base
+    page.wait_for_timeout(1500)  # the map's names are drawn just after its outlines
     page.screenshot(path=str(results_dir / "incidents-map-tab.png"), full_page=True)
+    assert {"IRAQ", "SYRIA", "Damascus"} <= set(_names_apart(page, "incidents_map_box"))
     assert not errors, errors
 
 
@@ -206,3 +209,74 @@ def test_markup_in_the_data_creates_no_element_and_no_request(page, tmp_path):
             )
             assert found == [], found
         assert not [r for r in requests if "evil.example" in r]
+
+
+# The labels drawn on a map, their boxes, and the map's frame, as the browser lays them out.
+LABEL_BOXES = """(box) => {
+    const plot = document.querySelector(box + ' .js-plotly-plot');
+    const frame = plot.querySelector('.geo .layer.bg rect').getBoundingClientRect();
+    const labels = [...plot.querySelectorAll('.geo .scattergeo text')]
+        .map((t) => ({text: t.textContent, r: t.getBoundingClientRect()}))
+        .filter((l) => l.text && l.r.width > 0);
+    return {
+        frame: {x0: frame.left, y0: frame.top, x1: frame.right, y1: frame.bottom},
+        labels: labels.map((l) => ({
+            text: l.text, x0: l.r.left, y0: l.r.top, x1: l.r.right, y1: l.r.bottom})),
+    };
+}"""
+
+
+def _names_apart(page, box: str) -> list[str]:
+    """The names drawn on the map in ``box`` (a keyed container), after checking that none
+    overlaps another or runs past the map's edge."""
+    drawn = page.evaluate(LABEL_BOXES, f".st-key-{box}")
+    frame = drawn["frame"]
+    for label in drawn["labels"]:
+        assert frame["x0"] - 1 <= label["x0"] and label["x1"] <= frame["x1"] + 1, label
+        assert frame["y0"] - 1 <= label["y0"] and label["y1"] <= frame["y1"] + 1, label
+    overlaps = [
+        (a["text"], b["text"])
+        for i, a in enumerate(drawn["labels"])
+        for b in drawn["labels"][i + 1 :]
+        if a["x0"] < b["x1"] - 1
+        and b["x0"] < a["x1"] - 1
+        and a["y0"] < b["y1"] - 1
+        and b["y0"] < a["y1"] - 1
+    ]
+    assert not overlaps, overlaps
+    return [label["text"] for label in drawn["labels"]]
+
+
+@pytest.mark.parametrize(
+    ("width", "box"), [(1280, "bases_compare_map_box"), (390, "bases_compare_map_phone_box")]
+)
+def test_a_shared_comparison_link_opens_a_map_with_names(
+    browser, server_url, results_dir, width, box
+):
+    """A journalist opens a shared link comparing Iraq's bases on 1 Jan 2025 and 1 Mar 2026,
+    on a desktop and on a phone: the comparison reopens (mode, both dates, country) and the
+    map names the sites, cities and countries, with no name over another or cut by the map's
+    edge."""
+    page = browser.new_page(viewport={"width": width, "height": 2400})
+    errors = _watch_errors(page)
+    page.goto(
+        f"{server_url}/bases?country=Iraq&bases_mode=compare&bases_a=2025-01-01&bases_b=2026-03-01",
+        wait_until="domcontentloaded",
+    )
+    _wait_for_page(page, "Bases")
+    page.locator(f".st-key-{box} .geolayer path").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # the map's names are drawn just after its outlines
+    name = f"bases-compare-{'desktop' if width > 640 else 'phone'}"
+    page.screenshot(path=str(results_dir / f"{name}.png"), full_page=True)
+    page.locator(f".st-key-{box}").screenshot(path=str(results_dir / f"{name}-map.png"))
+    checked = page.locator("[data-testid='stRadio'] input[type='radio']:checked")
+    labels = [c.evaluate("e => e.closest('label').innerText").strip() for c in checked.all()]
+    assert labels == ["Iraq", "Compare two dates"]
+    dates = [i.input_value() for i in page.locator("[data-testid='stDateInput'] input").all()]
+    assert dates == ["2025/01/01", "2026/03/01"] or dates == ["2025-01-01", "2026-03-01"], dates
+    texts = _names_apart(page, box)
+    assert "IRAQ" in texts and "Ain al-Asad Air Base" in texts, texts
+    assert len(texts) >= 8, texts
+    assert page.locator("[data-testid='stMetric']").count() == 4
+    assert not errors, errors
+    page.close()
