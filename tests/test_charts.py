@@ -98,7 +98,7 @@ def test_lifecycle_chart(ds):
     names = [t.name for t in fig.data]
     assert "Iraq: first to last report" in names and "vacated (planned)" in names
     planned = next(t for t in fig.data if t.name == "vacated (planned)")
-    assert planned.marker.symbol == "x"
+    assert planned.marker.symbol == "x-open"  # hollow like every plan, unlike an actual "x"
 
 
 def test_presence_heatmap_and_missions(ds):

@@ -11,7 +11,10 @@ import plotly.graph_objects as go
 
 from posture.analysis.transforms import format_level, primary_levels, step_series
 
-# Okabe–Ito colour-blind-safe palette; one colour per country on every page.
+# Okabe–Ito colour-blind-safe palette; one colour per country on every page. Every mark colour
+# has 3:1 contrast on both Streamlit themes' backgrounds (white and #0e1117), so Okabe-Ito's
+# orange and sky blue, too light on white, and black, lost on dark, are replaced by ORANGE,
+# the blue and the green (tests/test_chart_colours.py).
 COUNTRY_COLORS = {
     "Iraq": "#0072B2",
     "Syria": "#D55E00",
@@ -19,6 +22,7 @@ COUNTRY_COLORS = {
     "Kuwait": "#CC79A7",
 }
 NEUTRAL = "#7F7F7F"
+ORANGE = "#B77A00"  # Okabe-Ito orange (#E69F00) darkened to 3.6:1 on white
 KIND_SYMBOLS = {"official": "circle", "reported": "diamond", "planned": "x-thin-open"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -309,7 +313,7 @@ def add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> go.Figure:
             "showarrow": False,
             "xanchor": "right",
             "yanchor": "top",
-            "font": {"size": 9, "color": NEUTRAL},
+            "font": {"size": 9},
             "hovertext": f"{m['date']:%d %b %Y}: {m['title']} ({m['status']})",
         }
         for _, m in milestones.iterrows()
@@ -365,7 +369,7 @@ def _hover_data(marks: pd.DataFrame) -> list[list[str]]:
 
 STATUS_COLORS = {
     "held": "#009E73",
-    "unconfirmed": "#E69F00",
+    "unconfirmed": ORANGE,
     "left": "#7F7F7F",
     "not yet": "#CC79A7",
 }
@@ -489,7 +493,7 @@ def incidents_map(located: pd.DataFrame, max_points: int = 3000) -> go.Figure:
                 marker={
                     "size": (rows["attacks"] ** 0.5 * 7).clip(lower=6),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
-                    "opacity": 0.75,
+                    "opacity": 0.9,
                     "line": {"width": 1, "color": "white"},
                 },
                 name=country,
@@ -545,7 +549,7 @@ def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Time
                 x=xs,
                 y=ys,
                 mode="lines",
-                line={"color": _rgba(COUNTRY_COLORS.get(country, NEUTRAL), 0.55), "width": 9},
+                line={"color": COUNTRY_COLORS.get(country, NEUTRAL), "width": 6},
                 name=f"{country}: first to last report",
                 hoverinfo="skip",
             )
@@ -563,9 +567,11 @@ def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Time
                     y=rows["name"],
                     mode="markers",
                     marker={
-                        "symbol": symbol + ("-open" if kind == "planned" and symbol != "x" else ""),
+                        "symbol": symbol + ("-open" if kind == "planned" else ""),
                         "size": 10,
-                        "color": "#333333" if kind == "actual" else NEUTRAL,
+                        "color": NEUTRAL,
+                        # Set apart from the bar beneath; planned markers are hollow.
+                        "line": {"width": 1, "color": "white"},
                     },
                     name=f"{event.replace('_', ' ')}{' (planned)' if kind == 'planned' else ''}",
                     customdata=list(zip(rows["source_id"], rows["quote"].map(_wrap), strict=True)),
@@ -599,7 +605,7 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
             z=z.values,
             x=[str(c) for c in table.columns],
             y=table.index.tolist(),
-            colorscale=[[0, "#c6dbef"], [1, "#08306b"]],
+            colorscale=[[0, "#4393c3"], [1, "#2166ac"]],
             zmin=1,
             colorbar={"title": {"text": "reports"}},
             hovertemplate="%{y}, %{x}: %{z} report(s)<extra></extra>",
@@ -620,7 +626,7 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
     )
 
 
-MISSION_COLORS = {"OIR": "#0072B2", "NMI": "#E69F00", "bilateral": "#56B4E9"}
+MISSION_COLORS = {"OIR": "#0072B2", "NMI": ORANGE, "bilateral": "#009E73"}
 
 
 def missions_chart(by_mission: pd.DataFrame) -> go.Figure:
@@ -722,7 +728,7 @@ def bar_chart(
 def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
     """Killed and wounded per month: bars to the highest report, whiskers to the lowest."""
     fig = go.Figure()
-    for column, color in (("wounded", "#E69F00"), ("killed", "#000000")):
+    for column, color in (("wounded", ORANGE), ("killed", "#0072B2")):
         high = casualties[f"{column}_high"].astype(float)
         low = casualties[f"{column}_low"].astype(float)
         fig.add_trace(
@@ -755,10 +761,10 @@ def casualties_chart(casualties: pd.DataFrame) -> go.Figure:
 
 
 COUNTER_STYLE = {
-    "official": ("#000000", "circle"),
+    "official": ("#0072B2", "circle"),
     "claimant": ("#D55E00", "triangle-up"),
-    "monitor": ("#56B4E9", "square"),
-    "press": ("#999999", "diamond"),
+    "monitor": ("#009E73", "square"),
+    "press": (NEUTRAL, "diamond"),
 }
 
 
@@ -953,7 +959,8 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
                 marker={
                     "size": (rows["events"] ** 0.5 * 3).clip(lower=3, upper=30),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
-                    "opacity": 0.5,
+                    "opacity": 0.9,
+                    "line": {"width": 0.5, "color": "white"},
                 },
                 name=f"{origin.upper()}: {country}",
                 customdata=list(zip(rows["events"], rows["place"], strict=True)),
@@ -966,7 +973,12 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
             lat=located["latitude"],
             lon=located["longitude"],
             mode="markers",
-            marker={"symbol": "x", "size": 8, "color": "#000000"},
+            marker={
+                "symbol": "x",
+                "size": 9,
+                "color": NEUTRAL,
+                "line": {"width": 1, "color": "white"},
+            },
             name="Curated bases",
             text=located["name"],
             hovertemplate="%{text}<extra></extra>",
@@ -1007,7 +1019,7 @@ def imported_fatalities_chart(fatalities: pd.DataFrame) -> go.Figure:
             x=fatalities["month"],
             y=fatalities["best"].astype(float),
             mode="lines",
-            line={"color": "#000000", "width": 1.5},
+            line={"color": NEUTRAL, "width": 1.5},
             name="best estimate",
             hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra></extra>",
         )
