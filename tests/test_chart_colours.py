@@ -30,8 +30,8 @@ PALETTES = {
     "NEUTRAL": {"NEUTRAL": charts.NEUTRAL},
 }
 HOW_TO_FIX = (
-    "pick a colour whose relative luminance lies between 0.12 and 0.30 (3:1 on white and on "
-    "#0e1117), such as charts.NEUTRAL or an Okabe-Ito hue; leave text colours unset so the "
+    "pick a colour whose relative luminance lies between 0.13 and 0.30 (3:1 on white and on "
+    "#171614), such as charts.NEUTRAL or an Okabe-Ito hue; leave text colours unset so the "
     "theme's text colour applies"
 )
 

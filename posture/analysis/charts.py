@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from posture.analysis.transforms import format_level, primary_levels, step_series
 
 # Okabe–Ito colour-blind-safe palette; one colour per country on every page. Every mark colour
-# has 3:1 contrast on both Streamlit themes' backgrounds (white and #0e1117), so Okabe-Ito's
+# has 3:1 contrast on both Streamlit themes' backgrounds (white and #171614), so Okabe-Ito's
 # orange and sky blue, too light on white, and black, lost on dark, are replaced by ORANGE,
 # the blue and the green (tests/test_chart_colours.py).
 COUNTRY_COLORS = {
@@ -605,7 +605,7 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
             z=z.values,
             x=[str(c) for c in table.columns],
             y=table.index.tolist(),
-            colorscale=[[0, "#4393c3"], [1, "#2166ac"]],
+            colorscale=[[0, "#4393c3"], [1, "#2a6fb0"]],
             zmin=1,
             colorbar={"title": {"text": "reports"}},
             hovertemplate="%{y}, %{x}: %{z} report(s)<extra></extra>",

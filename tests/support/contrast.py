@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 # What Streamlit 1.67 draws charts on: st.plotly_chart's default theme ("streamlit") gives the
-# figure the app's background, and our figures are transparent anyway (charts.py). The browser
-# tests read these two colours from the running app (tests/e2e/test_accessibility.py).
-BACKGROUNDS = {"light": "#ffffff", "dark": "#0e1117"}
+# figure the app's background, and our figures are transparent anyway (charts.py). These are
+# Streamlit 1.67's defaults (#171614, not the #0e1117 of older versions); the browser tests
+# check them against the running app (tests/e2e/test_accessibility.py).
+BACKGROUNDS = {"light": "#ffffff", "dark": "#171614"}
 # WCAG 2.x: 3:1 for graphical objects (1.4.11), 4.5:1 for text (1.4.3).
 MARKS = 3.0
 TEXT = 4.5
