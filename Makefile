@@ -27,7 +27,7 @@ help: ## List the targets
 run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 ARGS="--allowed-host NAME" to share it)
 	$(PY) -m posture serve --host $(HOST) --port $(PORT) $(ARGS)
 
-test: .venv/.synced browser ## Lint, check formatting and the data, and run every test (browser tests included)
+test: .venv/.synced browser node_modules/.installed ## Lint, check formatting and the data, and run every test (browser tests included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m posture lint --strict > /dev/null
@@ -60,6 +60,11 @@ loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local 
 	$(PY) benchmarks/loadtest.py --sessions 20 --seconds 60
 	$(PY) benchmarks/publish.py
 
+# axe-core, which the browser tests inject into each page (package.json, package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 browser: ## Install Debian's Chromium for the browser tests when missing (root only)
 	@if [ -x "$(CHROMIUM)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -71,4 +76,4 @@ browser: ## Install Debian's Chromium for the browser tests when missing (root o
 	fi
 
 clean: ## Remove the virtual environment, tools and test output
-	rm -rf .venv .tools test-results .pytest_cache .ruff_cache
+	rm -rf .venv .tools node_modules test-results .pytest_cache .ruff_cache

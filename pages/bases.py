@@ -171,7 +171,7 @@ if on_map.open:
             "others). Grey squares: cities for reference."
             + map_notes(view.unmapped, view.unlabelled)
         )
-        st.subheader(f"Status of every site on {on:%d %B %Y}")
+        st.header(f"Status of every site on {on:%d %B %Y}")
         app.show_table(
             view.status_table,
             "bases_status",
@@ -188,7 +188,7 @@ if lifecycles.open:
             "reported there', not 'left'. Hollow markers are plans; events a later source "
             "contradicts are listed below with that source. The orange line is the posture date."
         )
-        st.subheader("Every event")
+        st.header("Every event")
         app.show_table(
             lives.events_table,
             "bases_events",

@@ -47,5 +47,5 @@ st.caption(
 )
 if view.jordan:
     st.caption(f"Not shown: {view.jordan:,} {what.lower()} in Jordan in this period.")
-st.subheader("Monthly values")
+st.header("Monthly values")
 app.show_table(view.table, "compare_table", "iraq_vs_syria_monthly.csv")

@@ -48,7 +48,7 @@ st.caption(
 column_config = {"url": app.link_column("URL")} if "url" in rows else None
 app.show_table(rows, "data_preview", f"{table_name}_filtered.csv", column_config=column_config)
 
-st.subheader("The whole dataset")
+st.header("The whole dataset")
 st.download_button(
     f"Download the whole dataset, v{ctx.dataset.release.version} (zip: every table, "
     "datapackage.json, README, CHANGELOG, CITATION.cff)",
@@ -59,7 +59,7 @@ st.download_button(
     icon=":material/folder_zip:",
 )
 
-st.subheader("Data dictionary")
+st.header("Data dictionary")
 st.caption("Generated from the schemas that check the data.")
 app.show_table(
     view.dictionary,

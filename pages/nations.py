@@ -43,11 +43,11 @@ if view.coalition is not None:
         "Each marker is one report of the coalition's size; sources count partner countries "
         "and organisations differently, so the reports are not joined into a line."
     )
-st.subheader("NATO Mission Iraq and other commands")
+st.header("NATO Mission Iraq and other commands")
 app.show_table(
     view.commands, "nations_commands", "commands.csv", column_config={"url": app.link_column()}
 )
-st.subheader("Every contribution")
+st.header("Every contribution")
 st.caption("kind: actual (reported there), planned (announced or pledged) or cap (a ceiling).")
 app.show_table(
     view.table,

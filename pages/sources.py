@@ -68,10 +68,10 @@ app.show_table(
     column_config={"url": app.link_column("URL")},
 )
 
-st.subheader("Method")
+st.header("Method")
 st.markdown(METHOD)
 
-st.subheader("Known disagreements")
+st.header("Known disagreements")
 st.markdown(
     f"- {len(view.disagreements)} country-months where troop reports give different figures "
     "(table below and on the Troops page).\n"

@@ -63,13 +63,13 @@ app.plotly(view.figure, "troops_chart")
 app.milestone_legend(view.milestones, "troops")
 if not view.rows:
     st.info("No troop figures match these filters.")
-st.subheader("Reports disagreeing within a month")
+st.header("Reports disagreeing within a month")
 st.caption(
     "Different figures of troops present in the whole country for the same force and month are "
     "all kept; caps, plans and partial counts are other measures and not listed here."
 )
 app.show_table(view.conflicts, "troops_conflicts", "troop_level_disagreements.csv")
-st.subheader("Every report shown")
+st.header("Every report shown")
 app.show_table(
     view.table,
     "troops_table",

@@ -14,7 +14,10 @@ from posture.analysis import geo, labels
 from posture.analysis.incidents import attack_places
 from posture.analysis.transforms import format_level, primary_levels, step_series
 
-# Okabe–Ito colour-blind-safe palette; one colour per country on every page.
+# Okabe–Ito colour-blind-safe palette; one colour per country on every page. Every mark colour
+# has 3:1 contrast on both Streamlit themes' backgrounds (white and #171614), so Okabe-Ito's
+# orange and sky blue, too light on white, and black, lost on dark, are replaced by ORANGE,
+# the blue and the green (tests/test_chart_colours.py).
 COUNTRY_COLORS = {
     "Iraq": "#0072B2",
     "Syria": "#D55E00",
@@ -22,6 +25,7 @@ COUNTRY_COLORS = {
     "Kuwait": "#CC79A7",
 }
 NEUTRAL = "#7F7F7F"
+ORANGE = "#B77A00"  # Okabe-Ito orange (#E69F00) darkened to 3.6:1 on white
 KIND_SYMBOLS = {"official": "circle", "reported": "diamond", "planned": "x-thin-open"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -406,7 +410,7 @@ def milestone_labels(
             "showarrow": False,
             "xanchor": "center",
             "yanchor": "top",
-            "font": {"size": 11, "color": NEUTRAL},
+            "font": {"size": 11},  # the theme's text colour
             "bgcolor": "rgba(128,128,128,0.15)",
             "hovertext": f"{m['number']}. {m['date']:%d %b %Y}: {m['title']} ({m['status']})",
         }
@@ -471,7 +475,7 @@ def _hover_data(marks: pd.DataFrame) -> list[list[str]]:
 
 STATUS_COLORS = {
     "held": "#009E73",
-    "unconfirmed": "#E69F00",
+    "unconfirmed": ORANGE,
     "left": "#7F7F7F",
     "not yet": "#CC79A7",
 }
@@ -559,8 +563,8 @@ def map_aspect(fig: go.Figure) -> float:
 
 
 # Reference places and country names: grey, readable on both themes' backgrounds.
-PLACE_STYLE = {"color": NEUTRAL, "style": "italic"}
-COUNTRY_STYLE = {"color": NEUTRAL}
+PLACE_STYLE = {"style": "italic"}  # the theme's text colour: readable on both themes
+COUNTRY_STYLE: dict[str, Any] = {}  # the theme's text colour, set apart by size
 
 
 def label_traces(
@@ -688,7 +692,7 @@ def bases_map(
 CHANGE_STYLE = {
     "lost": ("#D55E00", "x", 12),
     "gained": ("#0072B2", "triangle-up", 13),
-    "unconfirmed": ("#E69F00", "diamond", 11),
+    "unconfirmed": (ORANGE, "diamond", 11),
     "held at both": ("#009E73", "circle", 11),
     "not held": (NEUTRAL, "circle-open", 8),
 }
@@ -835,7 +839,7 @@ def add_size_key(fig: go.Figure, largest: int) -> None:
             "yanchor": "middle",
             "text": text,
             "showarrow": False,
-            "font": {"size": 11, "color": NEUTRAL},
+            "font": {"size": 11},  # the theme's text colour
         }
 
     shapes = [
@@ -890,7 +894,7 @@ def incidents_map(
                 marker={
                     "size": bubble_size(rows["attacks"]),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
-                    "opacity": 0.75,
+                    "opacity": 0.9,
                     "line": {"width": 1, "color": "white"},
                 },
                 name=country,
@@ -954,7 +958,7 @@ def lifecycle_chart(lifecycle: pd.DataFrame, events: pd.DataFrame, date: pd.Time
                 x=xs,
                 y=ys,
                 mode="lines",
-                line={"color": _rgba(COUNTRY_COLORS.get(country, NEUTRAL), 0.55), "width": 9},
+                line={"color": COUNTRY_COLORS.get(country, NEUTRAL), "width": 6},
                 name=f"{country}: first to last report",
                 hoverinfo="skip",
             )
@@ -1017,7 +1021,7 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
             z=z.values,
             x=[str(c) for c in table.columns],
             y=table.index.tolist(),
-            colorscale=[[0, "#c6dbef"], [1, "#08306b"]],
+            colorscale=[[0, "#4393c3"], [1, "#2a6fb0"]],
             # Whole report counts: with every cell at 1 plotly would spread the bar over
             # 0.6-1.4; the scale runs from 1 to at least 2 in whole steps.
             zmin=1,
@@ -1045,7 +1049,7 @@ def presence_heatmap(table: pd.DataFrame) -> go.Figure:
     )
 
 
-MISSION_COLORS = {"OIR": "#0072B2", "NMI": "#E69F00", "bilateral": "#56B4E9"}
+MISSION_COLORS = {"OIR": "#0072B2", "NMI": ORANGE, "bilateral": "#009E73"}
 
 
 def missions_chart(by_mission: pd.DataFrame) -> go.Figure:
@@ -1162,7 +1166,7 @@ def casualties_chart(casualties: pd.DataFrame, freq: str = "M") -> go.Figure:
     days = {"M": 30, "Q": 91, "Y": 365}[freq]
     width = days * 86_400_000 * 0.4
     fig = go.Figure()
-    for offset, (column, color) in enumerate((("wounded", "#E69F00"), ("killed", "#0072B2"))):
+    for offset, (column, color) in enumerate((("wounded", ORANGE), ("killed", "#0072B2"))):
         high = casualties[f"{column}_high"].astype(float)
         low = casualties[f"{column}_low"].astype(float)
         fig.add_trace(
@@ -1203,10 +1207,10 @@ def casualties_chart(casualties: pd.DataFrame, freq: str = "M") -> go.Figure:
 
 
 COUNTER_STYLE = {
-    "official": ("#000000", "circle"),
+    "official": ("#0072B2", "circle"),
     "claimant": ("#D55E00", "triangle-up"),
-    "monitor": ("#56B4E9", "square"),
-    "press": ("#999999", "diamond"),
+    "monitor": ("#009E73", "square"),
+    "press": (NEUTRAL, "diamond"),
 }
 
 
@@ -1405,7 +1409,8 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
                 marker={
                     "size": (rows["events"] ** 0.5 * 3).clip(lower=3, upper=30),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
-                    "opacity": 0.5,
+                    "opacity": 0.9,
+                    "line": {"width": 0.5, "color": "white"},
                 },
                 name=f"{origin.upper()}: {country}",
                 customdata=list(zip(rows["events"], rows["place"], strict=True)),
@@ -1418,7 +1423,12 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
             lat=located["latitude"],
             lon=located["longitude"],
             mode="markers",
-            marker={"symbol": "x", "size": 8, "color": "#000000"},
+            marker={
+                "symbol": "x",
+                "size": 9,
+                "color": NEUTRAL,
+                "line": {"width": 1, "color": "white"},
+            },
             name="Curated bases",
             text=located["name"],
             hovertemplate="%{text}<extra></extra>",
@@ -1459,7 +1469,7 @@ def imported_fatalities_chart(fatalities: pd.DataFrame) -> go.Figure:
             x=fatalities["month"],
             y=fatalities["best"].astype(float),
             mode="lines",
-            line={"color": "#000000", "width": 1.5},
+            line={"color": NEUTRAL, "width": 1.5},
             name="best estimate",
             hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra></extra>",
         )

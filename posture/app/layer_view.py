@@ -136,9 +136,9 @@ def render_incidents(origin: str, ctx: PageContext) -> None:
     plotly(summary.fatalities, "incidents_layer_deaths")
     plotly(summary.map, "incidents_layer_map")
     st.caption(f"Map: {summary.map_note}. Black crosses are curated bases with coordinates.")
-    st.subheader("Events within 25 km of a curated base")
+    st.header("Events within 25 km of a curated base")
     show_table(summary.near, "incidents_layer_near", f"{origin}_near_bases.csv")
-    st.subheader("First 1,000 events in view")
+    st.header("First 1,000 events in view")
     show_table(summary.preview, "incidents_layer_table", f"{origin}_events_preview.csv")
 
 

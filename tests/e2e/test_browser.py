@@ -9,6 +9,9 @@ import re
 import pytest
 
 from tests.e2e.conftest import ROOT
+from tests.support.browser import wait_for_charts
+from tests.support.browser import wait_for_page as _wait_for_page
+from tests.support.browser import watch_errors as _watch_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -24,36 +27,6 @@ PAGES = {
     "sources": "Sources & method",
     "releases": "What's new",
 }
-# Opening a page by its own URL, Streamlit's frontend first probes <page>/_stcore/health and
-# <page>/_stcore/host-config (404) before finding the server root: not an app error.
-PROBE = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
-
-
-def _watch_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-
-    def on_console(msg) -> None:
-        if msg.type != "error":
-            return
-        if PROBE.search(msg.location.get("url", "")):
-            return
-        errors.append(f"console: {msg.text} at {msg.location.get('url')}")
-
-    page.on("console", on_console)
-    return errors
-
-
-def _wait_for_page(page, title: str) -> None:
-    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
-    # Streamlit marks the app as running while a script run is in progress, and shows
-    # skeletons while an element's code is still loading after the run has finished.
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-            && !document.querySelector(
-                '[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]')""",
-        timeout=60_000,
-    )
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -62,20 +35,7 @@ def test_every_page_loads_without_errors(page, server_url, results_dir, path):
     errors = _watch_errors(page)
     page.goto(f"{server_url}/{path}", wait_until="domcontentloaded")
     _wait_for_page(page, PAGES[path])
-    # Every chart container has drawn its SVG before the screenshot.
-    page.wait_for_function(
-        """() => {
-            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
-            return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
-        }""",
-        timeout=60_000,
-    )
-    # Maps draw their outlines and tables paint their canvas after the chart containers exist.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.js-plotly-plot .geo')].every(
-            (g) => g.closest('.js-plotly-plot').querySelector('.geolayer path'))""",
-        timeout=60_000,
-    )
+    wait_for_charts(page)
     page.wait_for_timeout(2500)
     page.screenshot(path=str(results_dir / f"page-{path or 'overview'}.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
