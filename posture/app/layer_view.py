@@ -39,7 +39,7 @@ def choose(key: str) -> str:
     options = [CURATED, *found]
     if len(options) == 1:
         return CURATED
-    labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}
+    labels = {CURATED: "Curated incidents", **layers.LABEL}
     return bound(
         st.radio,
         key,
@@ -60,25 +60,20 @@ def incidents_view(dataset, origin: str, version: int, countries, start, end) ->
     file's modification time, is only part of that cache's key."""
     events = imported.filter_events(load(origin), countries, start, end)
     points, note = imported.map_points(events)
-    monthly = imported.monthly_counts(events)
-    title = f"{origin.upper()} events per month by country"
+    label = layers.LABEL[origin]
+    order = events["estimate_order"]
     return {
         "count": len(events),
-        "monthly": charts.stacked_monthly_chart(monthly, title, charts.COUNTRY_COLORS).update_yaxes(
-            title_text="Events"
+        "out_of_order": int((order.notna() & (order != "in order")).sum()),
+        "monthly": charts.imported_monthly_chart(imported.monthly_counts(events), label),
+        "types": charts.imported_counts_chart(
+            imported.counts_by(events, "event_type"), "event_type", "by event type", label
         ),
-        "types": charts.bar_chart(
-            imported.counts_by(events, "event_type"),
-            "event_type",
-            "events",
-            "By event type",
-            "Events",
+        "actors": charts.imported_counts_chart(
+            imported.counts_by(events, "actor"), "actor", "by actor (top 15)", label
         ),
-        "actors": charts.bar_chart(
-            imported.counts_by(events, "actor"), "actor", "events", "By actor (top 15)", "Events"
-        ),
-        "fatalities": charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
-        "map": charts.imported_map(points, dataset.bases, origin),
+        "fatalities": charts.imported_fatalities_chart(imported.fatalities_by_month(events), label),
+        "map": charts.imported_map(points, dataset.bases, label),
         "map_note": note,
         "preview": events.head(1000).reset_index(drop=True),
         "near": imported.near_bases(events, dataset.bases),
@@ -95,23 +90,35 @@ def render_incidents(origin: str, ctx: PageContext) -> None:
         start=ctx.start_bound,
         end=ctx.end_bound,
     )
-    st.title(f"{origin.upper()} events (imported)")
+    label, terms = layers.LABEL[origin], layers.TERMS[origin]
+    st.title(label)
     st.info(layers.LICENCE[origin], icon=":material/info:")
-    st.metric(f"{origin.upper()} events in view", f"{summary['count']:,}")
+    st.metric(f"{label} in view", f"{summary['count']:,}")
     if not summary["count"]:
         st.warning("No imported events match these filters.")
         return
     plotly(summary["monthly"], "incidents_layer_monthly")
+    st.caption(f"{label}: {terms}. Counts are of the events in your file, not a full count.")
     plotly_pair(
         (summary["types"], "incidents_layer_types"), (summary["actors"], "incidents_layer_actors")
     )
     plotly(summary["fatalities"], "incidents_layer_deaths")
+    caption = f"Fatalities as {label} give them ({terms})."
+    if summary["out_of_order"]:
+        caption += (
+            f" {summary['out_of_order']:,} events have low/best/high estimates out of order in "
+            "the source; they are kept as given (column estimate_order)."
+        )
+    st.caption(caption)
     plotly(summary["map"], "incidents_layer_map")
-    st.caption(f"Map: {summary['map_note']}. Black crosses are curated bases with coordinates.")
+    st.caption(
+        f"Map of {label} ({terms}): {summary['map_note']}. Black crosses are curated bases "
+        "with coordinates."
+    )
     near = summary["near"]
-    st.subheader("Events within 25 km of a curated base")
+    st.subheader(f"{label} within 25 km of a curated base")
     show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
-    st.subheader("First 1,000 events in view")
+    st.subheader(f"First 1,000 {label} in view")
     show_table(summary["preview"], "incidents_layer_table", f"{origin}_events_preview.csv")
 
 

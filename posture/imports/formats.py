@@ -231,14 +231,13 @@ def read_head(path: Path) -> bytes:
             "'CSV UTF-8' and import that file"
         )
     end = head.find(b"\n")
-    first = head if end < 0 else head[:end]
     if end < 0 and len(head) > MAX_FIRST_LINE:
         raise FormatError(
             f"{path}: the first line is longer than {MAX_FIRST_LINE >> 20} MB: not a CSV "
             "export (a CSV export starts with a short header line of column names)"
         )
-    if b"\x00" in first:
-        raise FormatError(f"{path}: not a readable CSV file (binary content in the first line)")
+    if b"\x00" in head:
+        raise FormatError(f"{path}: not a readable CSV file (binary content near the start)")
     return head
 
 
