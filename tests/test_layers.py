@@ -72,7 +72,9 @@ def test_acled_messy_file(bases, tmp_path):
     assert layer.loc["IRQ1", ["nearest_base_id", "distance_km"]].tolist() == ["base-a", 0.0]
     assert layer.loc["SYR1", "fatalities_best"] == 3
     assert pd.isna(layer.loc["SYR1", "fatalities_low"])
-    assert pd.isna(layer.loc["IRQ5", "fatalities_best"]) and pd.isna(layer.loc["IRQ7", "fatalities_best"])
+    assert pd.isna(layer.loc["IRQ5", "fatalities_best"]) and pd.isna(
+        layer.loc["IRQ7", "fatalities_best"]
+    )
     assert pd.isna(layer.loc["IRQ6", "date_precision"])
     assert layer["estimate_order"].isna().all()  # ACLED gives one estimate
 
