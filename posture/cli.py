@@ -143,8 +143,7 @@ def _import(args: argparse.Namespace) -> int:
     except ImportError_ as err:
         print(f"import failed: {err}", file=sys.stderr)
         return 1
-    print(report.summary())
-    for line in report.details():
+    for line in [*report.detected, report.summary(), *report.details()]:
         print(line)
     return 0
 

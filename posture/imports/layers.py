@@ -133,8 +133,8 @@ class ImportReport:
         )
 
     def details(self) -> list[str]:
-        """What was detected, then why rows were rejected or cells left empty, most first."""
-        lines = list(self.detected)
+        """Why rows were rejected or cells left empty (most first), and what was cleaned up."""
+        lines = []
         if self.stale_removed:
             lines.append(f"removed {self.stale_removed} temporary file(s) of an interrupted import")
         for reason, count in sorted(self.reasons.items(), key=lambda kv: -kv[1]):
@@ -274,11 +274,18 @@ def _dates(text: pyarrow.Array, dates: DateFormat) -> tuple[pd.Series, np.ndarra
 def _coded(text: pyarrow.Array, codes: dict[str, str]) -> tuple[pd.Series, np.ndarray]:
     """Words for an origin's codes ('1.0' reads as '1'); second value marks unknown codes."""
     keys = pyarrow.array(list(codes))
-    text = pc.replace_substring_regex(text, r"^(\d+)\.0*$", r"\1")
     index = pc.index_in(text, value_set=keys)
-    unknown = pc.and_(pc.is_valid(text), pc.is_null(index)).to_numpy(zero_copy_only=False)
+    unknown = pc.and_(pc.is_valid(text), pc.is_null(index))
+    if pc.any(unknown).as_py():
+        # Codes written as decimals by a spreadsheet or R ('1.0'): read them as whole codes.
+        text = pc.replace_substring_regex(text, r"^(\d+)\.0*$", r"\1")
+        index = pc.index_in(text, value_set=keys)
+        unknown = pc.and_(pc.is_valid(text), pc.is_null(index))
     words = pc.take(pyarrow.array(list(codes.values())), index)
-    return pd.Series(words.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"), unknown
+    return (
+        pd.Series(words.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"),
+        unknown.to_numpy(zero_copy_only=False),
+    )
 
 
 def _series(array: pyarrow.Array) -> pd.Series:
