@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
 import zipfile
 
 import numpy as np
@@ -162,3 +163,20 @@ def test_imported_layers_are_never_in_the_dataset_zip(user_dir):
     archive = zipfile.ZipFile(io.BytesIO(export.dataset_zip(dataset, VALID)))
     assert not [n for n in archive.namelist() if "acled" in n or n.endswith(".parquet")]
     assert (user_dir / "acled.parquet").is_file()
+
+
+def test_damaged_layer_is_named_not_a_traceback(monkeypatch, user_dir, tmp_path):
+    """A user's ACLED layer file was damaged outside the importer; the page says which file and
+    how to fix it, and still offers the UCDP GED layer."""
+    shutil.copy(user_dir / "ucdp.parquet", tmp_path / "ucdp.parquet")
+    (tmp_path / "acled.parquet").write_bytes(b"PAR1 not a whole file")
+    at = _app(monkeypatch, tmp_path)
+    at.switch_page("pages/incidents.py").run()
+    assert not at.exception
+    assert at.radio(key="incidents_layer").options == [
+        "Curated incidents",
+        "UCDP GED events (imported)",
+    ]
+    [warning] = [w.value for w in at.warning if "cannot be read" in w.value]
+    assert warning.startswith(f"ACLED events (imported): {tmp_path / 'acled.parquet'} cannot")
+    assert warning.endswith("import the file again (python -m posture import acled FILE).")

@@ -12,6 +12,7 @@ import pytest
 from posture.cli import main
 from posture.data.dataset import read_dataset
 from posture.imports.layers import (
+    ARROW_SCHEMA,
     ImportError_,
     available_layers,
     import_events,
@@ -193,3 +194,16 @@ def test_duplicates_across_batches(bases, tmp_path, monkeypatch):
         "rejected",
         "event_id_cnty: 'IRQ1' repeats the id of record 2",
     )
+
+
+def test_layer_of_an_older_import_gains_new_columns(bases, tmp_path):
+    """A user upgrades with a layer imported before estimate_order existed; it still opens, the
+    new column empty."""
+    import pyarrow.parquet as pq
+
+    import_events("ucdp", MESSY / "ucdp_messy.csv", bases, tmp_path, progress=False)
+    path = layer_path("ucdp", tmp_path)
+    pq.write_table(pq.read_table(path).drop_columns(["estimate_order"]), path)
+    layer = read_layer("ucdp", tmp_path)
+    assert list(layer.columns) == [f.name for f in ARROW_SCHEMA]
+    assert layer["estimate_order"].isna().all() and len(layer) == 5

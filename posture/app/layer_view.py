@@ -36,6 +36,13 @@ def choose(key: str) -> str:
     """A 'Layer' choice between the curated incidents and any imported layer (kept in the URL)."""
     directory = layers.user_dir()
     found = cache.FILE_CHECKS.get(("layers", str(directory)), layers.available_layers)
+    broken = cache.FILE_CHECKS.get(("broken layers", str(directory)), layers.broken_layers)
+    for origin, error in broken.items():
+        st.warning(
+            f"{layers.LABEL[origin]}: {layers.layer_path(origin)} cannot be read ({error}); "
+            f"import the file again (python -m posture import {origin} FILE).",
+            icon=":material/warning:",
+        )
     options = [CURATED, *found]
     if len(options) == 1:
         return CURATED

@@ -165,8 +165,32 @@ def rejects_path(origin: str, directory: Path | None = None) -> Path:
 
 
 def available_layers(directory: Path | None = None) -> list[str]:
-    """Origins that have an imported layer."""
-    return [o for o in ORIGINS if layer_path(o, directory).is_file()]
+    """Origins that have a readable imported layer."""
+    return [
+        o
+        for o in ORIGINS
+        if layer_path(o, directory).is_file() and not _unreadable_layer(o, directory)
+    ]
+
+
+def broken_layers(directory: Path | None = None) -> dict[str, str]:
+    """Origin -> why its layer file cannot be read (a file damaged outside the importer)."""
+    found = {}
+    for origin in ORIGINS:
+        if layer_path(origin, directory).is_file():
+            error = _unreadable_layer(origin, directory)
+            if error:
+                found[origin] = error
+    return found
+
+
+def _unreadable_layer(origin: str, directory: Path | None) -> str:
+    """'' when the layer's Parquet footer reads (cheap: the footer only), else the error."""
+    try:
+        pq.read_metadata(layer_path(origin, directory))
+    except (OSError, pyarrow.ArrowException) as err:
+        return str(err) or type(err).__name__
+    return ""
 
 
 def read_layer(origin: str, directory: Path | None = None) -> pd.DataFrame:
