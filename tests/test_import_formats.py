@@ -234,6 +234,21 @@ def test_ambiguous_numeric_dates_need_the_option(bases, tmp_path, capsys):
     assert dates == [pd.Timestamp("2020-09-05"), pd.Timestamp("2021-04-03")]
 
 
+def test_unknown_date_format_lists_the_accepted_ones(bases, tmp_path):
+    """A user imports dates like 2020.05.09; the error lists the formats accepted and the
+    option, and with --date-format the dates are read."""
+    path = _write(tmp_path / "export.csv", [{"event_date": "2020.05.09"}])
+    with pytest.raises(ImportError_) as refused:
+        import_events("acled", path, bases, tmp_path, progress=False)
+    message = str(refused.value)
+    assert message.startswith(f"{path}: event_date: dates like '2020.05.09' are in no format")
+    for example in ("2024-01-28", "28 January 2024", "01-January-2015", "9-May-20"):
+        assert example in message
+    assert "--date-format" in message
+    import_events("acled", path, bases, tmp_path, progress=False, date_format="%Y.%m.%d")
+    assert read_layer("acled", tmp_path)["date"].tolist() == [pd.Timestamp("2020-05-09")]
+
+
 def test_dates_outside_the_range_are_rejected_rows(bases, tmp_path):
     """A user imports a file with a date in 1500 and one in 9999; those rows are rejected with
     the value, the others kept."""

@@ -342,7 +342,10 @@ def detect(
         return [c for c in cells if c not in MISSING]
 
     decimal = _decimal(sample("latitude") + sample("longitude"))
-    dates = date_format_of(sample("date"), date_format, found["date"])
+    try:
+        dates = date_format_of(sample("date"), date_format, found["date"])
+    except FormatError as err:
+        raise FormatError(f"{path}: {err}") from None
     return FileFormat(
         origin, codec, separator, decimal, names, found, absent, vintage, dates, index, notes
     )
@@ -402,6 +405,13 @@ def date_format_of(values: list[str], given: str | None, column: str) -> DateFor
         if ambiguous:
             counts["numeric"] += 1
             numeric.append((int(ambiguous.group(1)), int(ambiguous.group(2))))
+    if not counts and values:
+        accepted = "; ".join(s.label for s in DATE_STYLES)
+        raise FormatError(
+            f"{column}: dates like {values[0]!r} are in no format this import knows ({accepted}; "
+            "or DD/MM/YYYY and MM/DD/YYYY): give theirs with --date-format, for example "
+            "--date-format %Y.%m.%d"
+        )
     if not counts:
         first = DATE_STYLES[0]
         return DateFormat(first, first.label + " (no date in the first rows)", unambiguous[1:])
