@@ -170,6 +170,29 @@ def test_index_columns_na_case_and_bom(bases, reference, tmp_path, options, note
     _same_events(read_layer("ucdp", tmp_path), reference["ucdp"])
 
 
+def test_uppercase_regional_file_with_line_breaks_in_notes(bases, reference, tmp_path):
+    """A user imports an old regional ACLED file (upper-case headers, notes over two lines); the
+    events are read, and a bad row is reported on the line an editor shows."""
+    path = write_synthetic("acled", tmp_path / "asia.csv", ROWS, vintage="2016", upper=True)
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows["NOTES"] = "line one\nline two"
+    bad = int(rows.index[(rows.index >= 100) & rows["COUNTRY"].isin(["Iraq", "Syria"])][0])
+    rows.loc[bad, "LATITUDE"] = "abc"
+    rows.to_csv(path, index=False)
+    report = import_events("acled", path, bases, tmp_path, progress=False)
+    assert report.detected[0] == (
+        "recognised: ACLED 2016-style file (gwno, ally_actor_1; no sub_event_type)"
+    )
+    with rejects_path("acled", tmp_path).open(newline="", encoding="utf-8") as handle:
+        [rejected] = list(csv.DictReader(handle))
+    # Every record before it spans two lines, so its record number and line differ.
+    expected_place = (str(bad + 2), str(2 * bad + 2), "abc")
+    assert (rejected["record"], rejected["line"], rejected["LATITUDE"]) == expected_place
+    events = reference["acled"]
+    expected = events[events["origin_id"] != f"SYN{bad}"].reset_index(drop=True)
+    _same_events(read_layer("acled", tmp_path), expected, ignore=("event_type",))
+
+
 def test_header_one_short_and_spaced_names(bases, tmp_path):
     """A user imports a file whose header names have spaces and odd case, written by R's
     write.table (row names without a header cell); the rows are read."""

@@ -184,6 +184,12 @@ class FileFormat:
     dates: DateFormat
     index_column: bool = False
     notes: list[str] = field(default_factory=list)
+    # Column name as read -> as the file writes it (for messages and the rejects file).
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def show(self, name: str) -> str:
+        """A column's name as the file writes it."""
+        return self.shown.get(name) or name
 
     def describe(self) -> list[str]:
         """What was recognised and detected, one line each, as the command prints it."""
@@ -310,19 +316,20 @@ def detect(
         except (csv.Error, StopIteration):
             continue
         names = [normalise(h) for h in header]
+        shown = [h.replace("\ufeff", "").strip() for h in header]
         found, missing, _ = _lookup(origin, names)
         score = (-len(missing), len(names))
         if best is None or score > best[0]:
-            best = (score, separator, names, missing)
+            best = (score, separator, names, missing, shown)
     assert best is not None
-    _, separator, names, missing = best
+    _, separator, names, missing, shown = best
     if missing:
         raise FormatError(_missing_message(origin, path, names, missing, separator))
     records = _records(text, separator)
     data = records[1:]
     if data and len(data[0]) == len(names) + 1:
         # R's write.table writes row names without a header cell: the header is one short.
-        names = ["", *names]
+        names, shown = ["", *names], ["", *shown]
     names, index = _unique(names)
     found, _, absent = _lookup(origin, names)
     header = set(names)
@@ -347,7 +354,18 @@ def detect(
     except FormatError as err:
         raise FormatError(f"{path}: {err}") from None
     return FileFormat(
-        origin, codec, separator, decimal, names, found, absent, vintage, dates, index, notes
+        origin,
+        codec,
+        separator,
+        decimal,
+        names,
+        found,
+        absent,
+        vintage,
+        dates,
+        index,
+        notes,
+        dict(zip(names, shown, strict=True)),
     )
 
 

@@ -378,7 +378,7 @@ def map_batch(
 
     ids = text("origin_id")
     columns["origin_id"] = _series(ids)
-    id_col = names["origin_id"]
+    id_col = fmt.show(names["origin_id"])
     problems.append(
         Problem(id_col, "empty", pc.is_null(ids).to_numpy(zero_copy_only=False),
                 "{column}: empty (the row has no id)", True)
@@ -386,7 +386,7 @@ def map_batch(
 
     dates = text("date")
     columns["date"], unread, outside = _dates(dates, fmt.dates)
-    date_col = names["date"]
+    date_col = fmt.show(names["date"])
     problems += [
         Problem(date_col, "empty", pc.is_null(dates).to_numpy(zero_copy_only=False),
                 "{column}: empty (the row has no date)", True),
@@ -406,7 +406,7 @@ def map_batch(
             far = np.abs(floats) > limit
         floats = np.where(far, np.nan, floats)
         columns[field_name] = floats
-        column = names[field_name]
+        column = fmt.show(names[field_name])
         problems += [
             Problem(column, "empty", pc.is_null(cells).to_numpy(zero_copy_only=False),
                     "{column}: empty (the row has no coordinates)", True),
@@ -426,7 +426,7 @@ def map_batch(
         columns[field_name], unknown = _coded(cells, codes)
         known = ", ".join(codes)
         problems.append(
-            Problem(names[field_name], "unknown code", unknown,
+            Problem(fmt.show(names[field_name]), "unknown code", unknown,
                     f"{{column}}: unknown code {{value!r}} (known: {known});" + EMPTY, False,
                     cells)
         )  # fmt: skip
@@ -438,7 +438,7 @@ def map_batch(
             continue
         cells = text(field_name)
         values, bad = _ints(cells)
-        column = names[field_name]
+        column = fmt.show(names[field_name])
         if field_name == "geo_precision":
             wrong = (values < low_high[0]) | (values > low_high[1])
             rule = f"not a precision code ({low_high[0]}–{low_high[1]})"
@@ -559,7 +559,7 @@ class BatchResult:
     estimates_out_of_order: int = 0
 
 
-def _point_problem(frame: pd.DataFrame, far: np.ndarray) -> Problem:
+def _point_problem(fmt: FileFormat, frame: pd.DataFrame, far: np.ndarray) -> Problem:
     where = np.full(len(frame), None, dtype=object)
     rows = frame.iloc[np.flatnonzero(far)]
     where[far] = [
@@ -569,7 +569,7 @@ def _point_problem(frame: pd.DataFrame, far: np.ndarray) -> Problem:
         )
     ]
     return Problem(
-        "latitude, longitude",
+        f"{fmt.show(fmt.columns['latitude'])}, {fmt.show(fmt.columns['longitude'])}",
         "point outside its country",
         far,
         "{column}: the point {value} lies outside that country",
@@ -588,7 +588,7 @@ def _duplicate_problem(fmt: FileFormat, ids: pd.Series, rows: np.ndarray) -> Pro
     extra = np.full(len(ids), "", dtype=object)
     extra[repeated] = first_record.loc[ids[repeated].to_numpy()].astype(str).to_numpy()
     return Problem(
-        fmt.columns["origin_id"],
+        fmt.show(fmt.columns["origin_id"]),
         "repeats an earlier row's id",
         repeated,
         "{column}: {value!r} repeats the id of record {extra}",
@@ -619,7 +619,7 @@ def process_batch(
             reject |= problem.mask
     far = outside_country(frame) & ~reject
     if far.any():
-        problems.append(_point_problem(frame, far))
+        problems.append(_point_problem(fmt, frame, far))
         reject |= far
     duplicate = _duplicate_problem(fmt, frame["origin_id"].where(~reject), rows)
     if duplicate is not None:
@@ -788,7 +788,7 @@ def _import(
     origin = fmt.origin
     target, rejects = layer_path(origin, directory), rejects_path(origin, directory)
     report = ImportReport(
-        origin, str(path), detected=fmt.describe(), origin_column=fmt.columns["origin_id"]
+        origin, str(path), detected=fmt.describe(), origin_column=fmt.show(fmt.columns["origin_id"])
     )
     started = time.monotonic()
     raw_columns = [c for c in fmt.names if c in set(fmt.columns.values())]
@@ -803,7 +803,7 @@ def _import(
         workers = ThreadPoolExecutor(max_workers=2)
         with tmp_rejects.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle, lineterminator="\n")
-            out.writerow([*REJECTS_HEADER, *raw_columns])
+            out.writerow([*REJECTS_HEADER, *(fmt.show(c) for c in raw_columns)])
             estimate = 0
             # Two batches are mapped and validated at a time (pyarrow, numpy and pandas release
             # the GIL for most of the work) while a third thread encodes Parquet; results are
