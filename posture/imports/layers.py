@@ -350,9 +350,20 @@ class Problem:
 
 
 # Free text with no rule beyond 'may be empty' stays in Arrow: converting a million strings to
-# pandas and back costs more than everything the schema checks on the other columns.
+# pandas and back costs more than everything the schema checks on the other columns. The
+# origin and estimate_order are the import's own values, and its table-wide rules (a point
+# inside its country, estimate_order matching the estimates) are applied by the mapping itself
+# with plain reasons, so the schema that checks each batch leaves them out.
 FREE_TEXT = ("admin1", "location", "actor", "source")
-CHECKED_SCHEMA = ImportedEventSchema.to_schema().remove_columns(list(FREE_TEXT))
+OWN_VALUES = ("origin", "estimate_order")
+_FULL_SCHEMA = ImportedEventSchema.to_schema().remove_columns([*FREE_TEXT, *OWN_VALUES])
+CHECKED_SCHEMA = pa.DataFrameSchema(
+    _FULL_SCHEMA.columns,
+    checks=[],
+    strict=_FULL_SCHEMA.strict,
+    coerce=_FULL_SCHEMA.coerce,
+    name=_FULL_SCHEMA.name,
+)
 EMPTY = " left empty"
 
 
@@ -372,7 +383,7 @@ def map_batch(
             return pyarrow.nulls(n, pyarrow.string())
         return _text(raw.column(names[field_name]).combine_chunks())
 
-    columns: dict[str, object] = {"origin": pd.Series([origin] * n, dtype="str")}
+    columns: dict[str, object] = {}
     problems: list[Problem] = []
     free: dict[str, pyarrow.Array] = {}
 
@@ -458,12 +469,14 @@ def map_batch(
     for field_name in FREE_TEXT:
         free[field_name] = text(field_name)
     frame = pd.DataFrame(columns)
+    free["origin"] = pc.fill_null(pyarrow.nulls(n, pyarrow.string()), origin)
     if origin == "ucdp":
-        frame["estimate_order"] = estimate_order(
+        order = estimate_order(
             frame["fatalities_low"], frame["fatalities_best"], frame["fatalities_high"]
         )
+        free["estimate_order"] = pyarrow.array(order.astype(object).where(order.notna(), None))
     else:
-        frame["estimate_order"] = pd.Series([None] * n, dtype="str")
+        free["estimate_order"] = pyarrow.nulls(n, pyarrow.string())
     return frame, [p for p in problems if p.mask.any()], free
 
 
@@ -667,18 +680,18 @@ def process_batch(
                     *(raw[c] for c in raw_columns),
                 ]
             )
-    checked = [f for f in ARROW_SCHEMA if f.name not in FREE_TEXT]
+    checked = [f for f in ARROW_SCHEMA if f.name not in free]
     out = pyarrow.Table.from_pandas(
         valid[[f.name for f in checked]], schema=pyarrow.schema(checked), preserve_index=False
     )
     keep = pyarrow.array(valid.index.to_numpy())
-    for name in FREE_TEXT:
-        out = out.append_column(name, pc.take(free[name], keep).cast(pyarrow.string()))
+    for name, values in free.items():
+        out = out.append_column(name, pc.take(values, keep).cast(pyarrow.string()))
     result.table = out.select(ARROW_SCHEMA.names).cast(ARROW_SCHEMA)
     result.ids = result.table.column("origin_id").combine_chunks()
     result.rows = rows[valid.index.to_numpy()]
-    order = valid["estimate_order"]
-    result.estimates_out_of_order = int((order.notna() & (order != "in order")).sum())
+    order = result.table.column("estimate_order")
+    result.estimates_out_of_order = int(pc.sum(pc.not_equal(order, "in order")).as_py() or 0)
     return result
 
 
