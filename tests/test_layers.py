@@ -207,3 +207,19 @@ def test_layer_of_an_older_import_gains_new_columns(bases, tmp_path):
     layer = read_layer("ucdp", tmp_path)
     assert list(layer.columns) == [f.name for f in ARROW_SCHEMA]
     assert layer["estimate_order"].isna().all() and len(layer) == 5
+
+
+def test_layers_meet_the_whole_contract(bases, tmp_path):
+    """A user's imported layers pass the full imported-events schema, whose estimate_order rule
+    fails a value that does not match the estimates."""
+    import pandera.errors
+
+    from schemas.imported_events import ImportedEventSchema
+
+    for origin in ("acled", "ucdp"):
+        import_events(origin, MESSY / f"{origin}_messy.csv", bases, tmp_path, progress=False)
+        ImportedEventSchema.validate(read_layer(origin, tmp_path), lazy=True)
+    wrong = read_layer("ucdp", tmp_path)
+    wrong.loc[0, "estimate_order"] = "low > best"  # row 101: 1, 2, 4 is in order
+    with pytest.raises(pandera.errors.SchemaErrors, match="estimate_order_matches_estimates"):
+        ImportedEventSchema.validate(wrong, lazy=True)
