@@ -325,10 +325,13 @@ def test_bad_byte_after_the_first_block(bases, tmp_path, monkeypatch):
 
 
 def test_wrong_origin_is_named(bases, tmp_path):
-    """A user imports a UCDP file with the acled command; the error says which command to use."""
+    """A user imports a file with the other origin's command; the error says which to use."""
     path = write_synthetic("ucdp", tmp_path / "ged.csv", 5)
     with pytest.raises(ImportError_, match="looks like a UCDP GED export, not an ACLED one"):
         import_events("acled", path, bases, tmp_path, progress=False)
+    acled = write_synthetic("acled", tmp_path / "acled.csv", 5)
+    with pytest.raises(ImportError_, match="looks like an ACLED export, not a UCDP GED one"):
+        import_events("ucdp", acled, bases, tmp_path, progress=False)
 
 
 def test_record_lines_count_breaks_inside_cells(tmp_path):

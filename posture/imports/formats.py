@@ -375,7 +375,7 @@ def _missing_message(
     other = next(o for o in SIGNS if o != origin)
     if set(SIGNS[other]) <= set(names):
         return (
-            f"{path}: this looks like a {NAMES[other]} export, not an {NAMES[origin]} one: "
+            f"{path}: this looks like {_a(NAMES[other])} export, not {_a(NAMES[origin])} one: "
             f"import it with `python -m posture import {other} FILE`"
         )
     hint = ""
@@ -385,13 +385,17 @@ def _missing_message(
             f"{len(names)} column(s) with comma, semicolon or tab as separator: is this a CSV "
             "export?"
         )
-    article = "an" if NAMES[origin][0] in "AEIOU" else "a"
     return (
-        f"{path}: not {article} {NAMES[origin]} export: missing column(s) {', '.join(missing)} "
+        f"{path}: not {_a(NAMES[origin])} export: missing column(s) {', '.join(missing)} "
         f"(header read as {SEPARATORS[separator]}-separated; names are matched ignoring case "
         f"and spaces). Export the standard {NAMES[origin]} columns (order and extra columns "
         f"are fine).{hint}"
     )
+
+
+def _a(name: str) -> str:
+    """The name with its article, as it is read aloud ('an ACLED', 'a UCDP GED')."""
+    return f"{'an' if name.startswith('ACLED') else 'a'} {name}"
 
 
 def _decimal(values: list[str]) -> str:
@@ -403,7 +407,7 @@ def _decimal(values: list[str]) -> str:
 
 def date_format_of(values: list[str], given: str | None, column: str) -> DateFormat:
     """The date format of the sampled ``values`` (or the one the user gave), with fallbacks."""
-    unambiguous = tuple(s for s in DATE_STYLES)
+    unambiguous = tuple(DATE_STYLES)
     if given:
         if "%" not in given:
             raise FormatError(
