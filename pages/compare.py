@@ -24,7 +24,7 @@ months = transforms.month_range(ctx.start, ctx.end)
 if layer == layer_view.CURATED:
     monthly, what = None, "Attacks"
 else:
-    monthly, what = layer_view.monthly_for(layer, ctx, months), f"{layer.upper()} events"
+    monthly, what = layer_view.monthly_for(layer, ctx, months), layers.LABEL[layer]
 view = ctx.view(
     views.compare,
     start=ctx.start,
@@ -46,6 +46,8 @@ st.caption(
     "which): a few attacks on a few dozen troops would give a huge, meaningless rate."
 )
 if view.jordan:
-    st.caption(f"Not shown: {view.jordan:,} {what.lower()} in Jordan in this period.")
+    # Layer names start with their origin's acronym (ACLED, UCDP GED): keep its case.
+    counted = what if layer != layer_view.CURATED else what.lower()
+    st.caption(f"Not shown: {view.jordan:,} {counted} in Jordan in this period.")
 st.header("Monthly values")
 app.show_table(view.table, "compare_table", "iraq_vs_syria_monthly.csv")

@@ -146,14 +146,28 @@ def _import(args: argparse.Namespace) -> int:
         print(err.report(), file=sys.stderr)
         return 1
     user = Path(args.user_dir) if args.user_dir else None
+
+    def waiting() -> None:
+        print("another import is running; waiting for it to finish…", file=sys.stderr, flush=True)
+
     try:
-        report = import_events(args.origin, Path(args.file), bases, user, progress=True)
+        report = import_events(
+            args.origin,
+            Path(args.file),
+            bases,
+            user,
+            progress=True,
+            encoding=args.encoding,
+            date_format=args.date_format,
+            wait=not args.no_wait,
+            allow_empty=args.allow_empty,
+            on_wait=waiting,
+        )
     except ImportError_ as err:
         print(f"import failed: {err}", file=sys.stderr)
         return 1
-    print(report.summary())
-    for reason, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-        print(f"  rejected {count:,}: {reason}")
+    for line in [*report.detected, report.summary(), *report.details()]:
+        print(line)
     return 0
 
 
@@ -274,6 +288,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--user-dir", help="where layers go (default: $POSTURE_USER_DIR or .posture/)"
     )
     layer.add_argument("--data-dir", help="curated data for nearest bases (default: data/)")
+    layer.add_argument(
+        "--encoding",
+        help="the file's encoding when it is not UTF-8: cp1252 (Windows-1252, Excel on "
+        "Windows) or latin-1",
+    )
+    layer.add_argument(
+        "--date-format",
+        help="the dates' format when it cannot be told from the file, as for strptime: "
+        "%%d/%%m/%%Y (day first) or %%m/%%d/%%Y (month first)",
+    )
+    layer.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="exit at once if another import is running (default: wait for it)",
+    )
+    layer.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="replace the layer even when no row is kept (default: exit 1, layer untouched)",
+    )
     layer.set_defaults(func=_import)
 
     serve = commands.add_parser("serve", help="serve the dashboard (what `make run` does)")

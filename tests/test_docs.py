@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from posture.data.dataset import REPO_ROOT, read_dataset
 from posture.data.docs import readme_sections, render_sections
 
@@ -54,3 +58,26 @@ def test_server_settings_are_the_documented_ones():
         "binds to 127.0.0.1 too",
     ):
         assert documented in readme
+
+
+def test_import_options_and_vintages_are_documented(capsys):
+    """A user reads the README's import section; every option of the command, every recognised
+    vintage's telling columns and every missing-value spelling are there."""
+    from posture.cli import main
+    from posture.imports.formats import MISSING, VINTAGES
+
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Your own ACLED or UCDP events", 1)[1].split("\n## ", 1)[0]
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    options = set(re.findall(r"--[a-z-]+", capsys.readouterr().out)) - {"--help"}
+    assert options == {"--user-dir", "--data-dir", "--encoding", "--date-format", "--no-wait",
+                       "--allow-empty"}  # fmt: skip
+    for option in options - {"--data-dir"}:
+        assert f"`{option}" in section, option
+    for vintages in VINTAGES.values():
+        for vintage in vintages:
+            for column in vintage.marks + vintage.absent:
+                assert f"`{column}`" in section, column
+    for spelling in MISSING[1:]:
+        assert f"`{spelling}`" in section, spelling

@@ -1395,9 +1395,52 @@ def comparison_chart(
 
 # --- Imported layers --------------------------------------------------------------------
 
+# A single event stays visible on a regional map; busy cells grow up to the maximum.
+MIN_MARKER_PX, MAX_MARKER_PX = 6, 30
 
-def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.Figure:
-    """Imported events (or grid cells of them) with the curated bases on top."""
+
+def month_axis(months: pd.Series | pd.DatetimeIndex) -> dict:
+    """X-axis settings for monthly values that fit their span: a tick per month up to 14
+    months, per quarter up to four years, else per year; the title says which."""
+    months = pd.DatetimeIndex(months)
+    span = (
+        0
+        if months.empty
+        else (months.max().year - months.min().year) * 12
+        + (months.max().month - months.min().month)
+        + 1
+    )
+    if span <= 14:
+        step, label, fmt = "M1", "Month", "%b %Y"
+    elif span <= 48:
+        step, label, fmt = "M3", "Month (a tick every quarter)", "%b %Y"
+    else:
+        step, label, fmt = "M12", "Month (a tick every year)", "%Y"
+    paths = {"xaxis.dtick": step, "xaxis.tickformat": fmt, "xaxis.title.text": label}
+    if not months.empty:
+        # Bars are centred on the 1st: pad half a month so the first and last show whole.
+        first, last = months.min() - pd.Timedelta(days=16), months.max() + pd.Timedelta(days=16)
+        paths["xaxis.range"] = [first, last]
+        paths["xaxis.tick0"] = months.min()
+    return paths
+
+
+def imported_monthly_chart(monthly: pd.DataFrame, label: str) -> go.Figure:
+    """Imported events per month, stacked by country, titled with the layer's name."""
+    fig = stacked_monthly_chart(monthly, f"{label} per month, by country", COUNTRY_COLORS)
+    _relayout(fig, {"yaxis.title.text": label, **month_axis(monthly.index)})
+    for trace in fig.data:
+        trace.hovertemplate = f"{trace.name}, %{{x|%b %Y}}: %{{y:,}} events<extra></extra>"
+    return fig
+
+
+def imported_counts_chart(counts: pd.DataFrame, column: str, title: str, label: str) -> go.Figure:
+    """Imported events per value of ``column`` (largest on top), the axis naming the layer."""
+    return bar_chart(counts, column, "events", f"{label}: {title}", label)
+
+
+def imported_map(points: pd.DataFrame, bases: pd.DataFrame, label: str) -> go.Figure:
+    """Imported events (or grid cells of them, sized by count) with the curated bases on top."""
     fig = go.Figure()
     for country in sorted(points["country"].unique()):
         rows = points[points["country"] == country]
@@ -1407,12 +1450,14 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
                 lon=rows["lon"],
                 mode="markers",
                 marker={
-                    "size": (rows["events"] ** 0.5 * 3).clip(lower=3, upper=30),
+                    "size": (rows["events"] ** 0.5 * 3).clip(
+                        lower=MIN_MARKER_PX, upper=MAX_MARKER_PX
+                    ),
                     "color": COUNTRY_COLORS.get(country, NEUTRAL),
                     "opacity": 0.9,
                     "line": {"width": 0.5, "color": "white"},
                 },
-                name=f"{origin.upper()}: {country}",
+                name=f"{label}: {country}",
                 customdata=list(zip(rows["events"], rows["place"], strict=True)),
                 hovertemplate="%{customdata[0]:,} event(s) %{customdata[1]}<extra></extra>",
             )
@@ -1434,11 +1479,11 @@ def imported_map(points: pd.DataFrame, bases: pd.DataFrame, origin: str) -> go.F
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    _geo_layout(fig, f"{origin.upper()} events and curated bases")
+    _geo_layout(fig, f"{label} and curated bases")
     return fig
 
 
-def imported_fatalities_chart(fatalities: pd.DataFrame) -> go.Figure:
+def imported_fatalities_chart(fatalities: pd.DataFrame, label: str) -> go.Figure:
     """Fatalities per month as the origin gives them; a low–high band where it has one."""
     fig = go.Figure()
     if fatalities["low"].notna().any():
@@ -1468,10 +1513,16 @@ def imported_fatalities_chart(fatalities: pd.DataFrame) -> go.Figure:
         go.Scatter(
             x=fatalities["month"],
             y=fatalities["best"].astype(float),
-            mode="lines",
+            mode="lines+markers" if len(fatalities) <= 24 else "lines",
             line={"color": NEUTRAL, "width": 1.5},
             name="best estimate",
             hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra></extra>",
         )
     )
-    return apply_layout(fig, "Reported fatalities per month (all victims)", "Month", "Fatalities")
+    return apply_layout(
+        fig,
+        f"Reported fatalities per month (all victims), {label}",
+        "Month",
+        "Fatalities",
+        month_axis(fatalities["month"]),
+    )

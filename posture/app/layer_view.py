@@ -41,10 +41,17 @@ def choose(key: str) -> str:
     """A 'Layer' choice between the curated incidents and any imported layer (kept in the URL)."""
     directory = layers.user_dir()
     found = cache.FILE_CHECKS.get(("layers", str(directory)), layers.available_layers)
+    broken = cache.FILE_CHECKS.get(("broken layers", str(directory)), layers.broken_layers)
+    for origin, error in broken.items():
+        st.warning(
+            f"{layers.LABEL[origin]}: {layers.layer_path(origin)} cannot be read ({error}); "
+            f"import the file again (python -m posture import {origin} FILE).",
+            icon=":material/warning:",
+        )
     options = [CURATED, *found]
     if len(options) == 1:
         return CURATED
-    labels = {CURATED: "Curated incidents", "acled": "Imported: ACLED", "ucdp": "Imported: UCDP"}
+    labels = {CURATED: "Curated incidents", **layers.LABEL}
     chosen: str = bound(
         st.radio,
         key,
@@ -64,6 +71,7 @@ class ImportedView:
     """What the Incidents page draws for an imported layer under the shared filters."""
 
     count: int
+    out_of_order: int  # events whose low/best/high estimates are out of order in the source
     monthly: go.Figure
     types: go.Figure
     actors: go.Figure
@@ -88,25 +96,20 @@ def incidents_view(
     file's modification time, is only part of that cache's key."""
     events = imported.filter_events(load(origin), countries, start, end)
     points, note = imported.map_points(events)
-    monthly = imported.monthly_counts(events)
-    title = f"{origin.upper()} events per month by country"
+    label = layers.LABEL[origin]
+    order = events["estimate_order"]
     return ImportedView(
         count=len(events),
-        monthly=charts.stacked_monthly_chart(monthly, title, charts.COUNTRY_COLORS).update_yaxes(
-            title_text="Events"
+        out_of_order=int((order.notna() & (order != "in order")).sum()),
+        monthly=charts.imported_monthly_chart(imported.monthly_counts(events), label),
+        types=charts.imported_counts_chart(
+            imported.counts_by(events, "event_type"), "event_type", "by event type", label
         ),
-        types=charts.bar_chart(
-            imported.counts_by(events, "event_type"),
-            "event_type",
-            "events",
-            "By event type",
-            "Events",
+        actors=charts.imported_counts_chart(
+            imported.counts_by(events, "actor"), "actor", "by actor (top 15)", label
         ),
-        actors=charts.bar_chart(
-            imported.counts_by(events, "actor"), "actor", "events", "By actor (top 15)", "Events"
-        ),
-        fatalities=charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
-        map=charts.imported_map(points, dataset.bases, origin),
+        fatalities=charts.imported_fatalities_chart(imported.fatalities_by_month(events), label),
+        map=charts.imported_map(points, dataset.bases, label),
         map_note=note,
         preview=events.head(1000).reset_index(drop=True),
         near=imported.near_bases(events, dataset.bases),
@@ -123,22 +126,35 @@ def render_incidents(origin: str, ctx: PageContext) -> None:
         start=ctx.start_bound,
         end=ctx.end_bound,
     )
-    st.title(f"{origin.upper()} events (imported)")
+    label, terms = layers.LABEL[origin], layers.TERMS[origin]
+    st.title(label)
     st.info(layers.LICENCE[origin], icon=":material/info:")
-    st.metric(f"{origin.upper()} events in view", f"{summary.count:,}")
+    st.metric(f"{label} in view", f"{summary.count:,}")
     if not summary.count:
         st.warning("No imported events match these filters.")
         return
     plotly(summary.monthly, "incidents_layer_monthly")
+    st.caption(f"{label}: {terms}. Counts are of the events in your file, not a full count.")
     plotly_pair(
         (summary.types, "incidents_layer_types"), (summary.actors, "incidents_layer_actors")
     )
     plotly(summary.fatalities, "incidents_layer_deaths")
+    caption = f"Fatalities as {label} give them ({terms})."
+    if summary.out_of_order:
+        caption += (
+            f" {summary.out_of_order:,} events have low/best/high estimates out of order in "
+            "the source; they are kept as given (column estimate_order)."
+        )
+    st.caption(caption)
     plotly(summary.map, "incidents_layer_map")
-    st.caption(f"Map: {summary.map_note}. Black crosses are curated bases with coordinates.")
-    st.header("Events within 25 km of a curated base")
-    show_table(summary.near, "incidents_layer_near", f"{origin}_near_bases.csv")
-    st.header("First 1,000 events in view")
+    st.caption(
+        f"Map of {label} ({terms}): {summary.map_note}. Grey crosses are curated bases "
+        "with coordinates."
+    )
+    near = summary.near
+    st.header(f"{label} within 25 km of a curated base")
+    show_table(near, "incidents_layer_near", f"{origin}_near_bases.csv")
+    st.header(f"First 1,000 {label} in view")
     show_table(summary.preview, "incidents_layer_table", f"{origin}_events_preview.csv")
 
 

@@ -1,7 +1,9 @@
 """Deterministic synthetic ACLED- and UCDP-shaped files for tests and benchmarks.
 
 The events are made up (a fixed seed, uniform places inside rough country boxes); they only
-have the shape of real exports so that imports can be tested and timed without real data.
+have the shape of real exports, in the header layout of each public vintage and written the
+ways people re-save them (separators, decimal commas, date styles, index columns, NA), so that
+imports can be tested and timed without real data.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 ACLED_COLUMNS = [
@@ -30,6 +33,61 @@ UCDP_COLUMNS = [
     "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
     "best", "high", "low", "gwnoa", "gwnob",
 ]  # fmt: skip
+
+# Older layouts, as their files have them (the current ones are ACLED_COLUMNS, UCDP_COLUMNS).
+ACLED_2016_COLUMNS = [
+    "gwno", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
+    "event_type", "actor1", "ally_actor_1", "inter1", "actor2", "ally_actor_2", "inter2",
+    "interaction", "country", "admin1", "admin2", "admin3", "location", "latitude",
+    "longitude", "geo_precision", "source", "notes", "fatalities",
+]  # fmt: skip
+ACLED_2020_COLUMNS = [
+    "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year",
+    "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
+    "actor2", "assoc_actor_2", "inter2", "interaction", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "timestamp", "iso3",
+]  # fmt: skip
+UCDP_19_COLUMNS = [
+    "id", "year", "active_year", "type_of_violence", "conflict_new_id", "conflict_name",
+    "dyad_new_id", "dyad_name", "side_a_new_id", "gwnoa", "side_a", "side_b_new_id", "gwnob",
+    "side_b", "number_of_sources", "source_article", "source_office", "source_date",
+    "source_headline", "source_original", "where_prec", "where_coordinates",
+    "where_description", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid",
+    "country", "country_id", "region", "event_clarity", "date_prec", "date_start", "date_end",
+    "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "low", "best", "high",
+]  # fmt: skip
+# Each vintage's columns and the date style its files were published with.
+VINTAGES = {
+    "acled": {
+        "2016": (ACLED_2016_COLUMNS, "dash_long"),
+        "2020": (ACLED_2020_COLUMNS, "long"),
+        "current": (ACLED_COLUMNS, "iso"),
+    },
+    "ucdp": {
+        "19.1": (UCDP_19_COLUMNS, "iso"),
+        "current": (UCDP_COLUMNS, "ucdp"),
+    },
+}
+# Date styles as exports and spreadsheets write them (strftime; '9-May-20' drops the zero).
+DATE_STYLES = {
+    "iso": "%Y-%m-%d",
+    "iso_time": "%Y-%m-%d %H:%M:%S",
+    "ucdp": "%Y-%m-%d %H:%M:%S.000",
+    "long": "%d %B %Y",
+    "dash_long": "%d-%B-%Y",
+    "dash_month": "%d-%b-%Y",
+    "dash_short": "%d-%b-%y",
+    "dmy": "%d/%m/%Y",
+    "mdy": "%m/%d/%Y",
+}
+ACLED_2016_TYPES = {
+    "Explosions/Remote violence": "Remote violence",
+    "Battles": "Battle-No change of territory",
+    "Violence against civilians": "Violence against civilians",
+    "Strategic developments": "Strategic development",
+    "Protests": "Riots/Protests",
+}
 
 # name, ISO numeric, Gleditsch-Ward code, share of events, (lat range), (lon range)
 COUNTRIES = [
@@ -172,19 +230,105 @@ def ucdp_table(n: int, seed: int = 11, offset: int = 0) -> pa.Table:
     return pa.table(columns)
 
 
-def write_synthetic(origin: str, path: Path, rows: int, seed: int | None = None) -> Path:
-    """Write ``rows`` synthetic events in the origin's export format; same seed, same bytes."""
-    make = {"acled": acled_table, "ucdp": ucdp_table}[origin]
+def vintage_table(
+    origin: str, n: int, vintage: str = "current", seed: int | None = None, offset: int = 0
+) -> pa.Table:
+    """``n`` rows in the columns of an origin's ``vintage`` (see ``VINTAGES``)."""
+    kwargs = {"offset": offset} if seed is None else {"offset": offset, "seed": seed}
+    table = {"acled": acled_table, "ucdp": ucdp_table}[origin](n, **kwargs)
+    columns, _ = VINTAGES[origin][vintage]
+    ids = np.arange(offset, offset + n)
+    extra = {
+        "data_id": pa.array(ids + 1),
+        "event_id_no_cnty": pa.array(ids),
+        "gwno": pa.array(np.full(n, 645)),
+        "ally_actor_1": pa.array([""] * n),
+        "ally_actor_2": pa.array([""] * n),
+        "iso3": pa.array(["IRQ"] * n),
+    }
+    out = {}
+    for name in columns:
+        if name in table.column_names:
+            out[name] = table.column(name)
+        elif name in extra:
+            out[name] = extra[name]
+        else:
+            out[name] = pa.array(np.zeros(n, dtype=int))
+    if origin == "acled" and vintage == "2016":
+        types = pc.cast(out["event_type"], pa.string())
+        for new, old in ACLED_2016_TYPES.items():
+            types = pc.replace_substring(types, new, old)
+        out["event_type"] = types
+    return pa.table(out)
+
+
+def _written(table: pa.Table, origin: str, dates: str, decimal: str, missing: str) -> pa.Table:
+    """The table's cells as an exporter or a spreadsheet would write them."""
+    date_columns = {"acled": ("event_date",), "ucdp": ("date_start", "date_end", "source_date")}
+    columns = {}
+    for name in table.column_names:
+        values = table.column(name)
+        if name in date_columns[origin]:
+            stamps = pc.strptime(pc.cast(values, pa.string()), "%Y-%m-%d", "s")
+            values = pc.strftime(stamps, DATE_STYLES[dates])
+            if dates == "dash_short":
+                values = pc.replace_substring_regex(values, "^0", "")
+        elif decimal == "," and name in ("latitude", "longitude"):
+            values = pc.replace_substring(pc.cast(values, pa.string()), ".", ",")
+        if missing and pa.types.is_string(values.type):
+            values = pc.if_else(pc.equal(values, ""), missing, values)
+        columns[name] = values
+    return pa.table(columns)
+
+
+def write_synthetic(
+    origin: str,
+    path: Path,
+    rows: int,
+    seed: int | None = None,
+    vintage: str = "current",
+    *,
+    dates: str | None = None,
+    separator: str = ",",
+    decimal: str = ".",
+    upper: bool = False,
+    index: str | None = None,
+    missing: str = "",
+    bom: bool = False,
+) -> Path:
+    """Write ``rows`` synthetic events as an export of ``vintage``; same arguments, same bytes.
+
+    ``dates`` is a key of ``DATE_STYLES`` (default: the vintage's own), ``separator`` and
+    ``decimal`` as a European spreadsheet saves (";", ","), ``upper`` for upper-case headers,
+    ``index`` "pandas" or "r" for the index column their writers add, ``missing`` the text
+    written for empty cells (R: "NA"), ``bom`` a UTF-8 byte-order mark.
+    """
+    columns, vintage_dates = VINTAGES[origin][vintage]
     chunk = 200_000
     path = Path(path)
+    if bom:
+        path.write_bytes(b"\xef\xbb\xbf")
     writer = None
     try:
-        for offset in range(0, rows, chunk):
-            kwargs = {"offset": offset} if seed is None else {"offset": offset, "seed": seed}
-            table = make(min(chunk, rows - offset), **kwargs)
-            if writer is None:
-                writer = pacsv.CSVWriter(str(path), table.schema)
-            writer.write_table(table)
+        with path.open("ab" if bom else "wb") as sink:
+            for offset in range(0, rows, chunk):
+                size = min(chunk, rows - offset)
+                table = vintage_table(origin, size, vintage, seed, offset)
+                table = _written(table, origin, dates or vintage_dates, decimal, missing)
+                if index == "pandas":
+                    table = table.add_column(0, "", pa.array(np.arange(offset, offset + size)))
+                elif index == "r":
+                    labels = np.arange(offset, offset + size) + 1
+                    table = table.add_column(0, "", pa.array(labels.astype(str)))
+                if upper:
+                    table = table.rename_columns([c.upper() for c in table.column_names])
+                if writer is None:
+                    options = pacsv.WriteOptions(delimiter=separator)
+                    writer = pacsv.CSVWriter(sink, table.schema, write_options=options)
+                writer.write_table(table)
+            if writer is not None:
+                writer.close()
+                writer = None
     finally:
         if writer is not None:
             writer.close()
