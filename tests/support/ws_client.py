@@ -55,9 +55,11 @@ class Run:
 
 
 class Session:
-    """One user session on a running server (``url`` like ``http://127.0.0.1:8501``)."""
+    """One user session on a running server (``url`` like ``http://127.0.0.1:8501``);
+    ``cookie`` is sent with the websocket's opening request, as a browser sends its cookies
+    (a load balancer keeps the session on one replica by it)."""
 
-    def __init__(self, url: str, query_string: str = ""):
+    def __init__(self, url: str, query_string: str = "", cookie: str | None = None):
         host = url.split("://", 1)[1]
         self._ws = connect(
             f"ws://{host}/_stcore/stream",
@@ -65,6 +67,7 @@ class Session:
             origin=url,
             max_size=None,
             open_timeout=30,
+            additional_headers={"Cookie": cookie} if cookie else None,
         )
         # Without TCP_NODELAY small frames wait for delayed ACKs (a constant ~40 ms per run).
         self._ws.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
