@@ -232,7 +232,7 @@ def _cluster(args: argparse.Namespace) -> int:
 def _add_server_options(parser: argparse.ArgumentParser, what: str) -> None:
     """The options ``serve`` and ``cluster`` share; each defaults to its environment variable
     (what the Dockerfile sets), and the lists add the flags to the variable's values."""
-    from posture.app import serve as env
+    from posture.app import guard as env
 
     parser.add_argument(
         "--host",

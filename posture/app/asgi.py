@@ -9,8 +9,15 @@ from typing import Any
 
 import streamlit as st
 
-from posture.app.guard import METRICS_PATH, UPLOAD_PATH, Guard
-from posture.app.serve import ENV_ALLOWED_HOSTS, ENV_EMBED_FROM, ENV_METRICS, env_list
+from posture.app.guard import (
+    ENV_ALLOWED_HOSTS,
+    ENV_EMBED_FROM,
+    ENV_METRICS,
+    METRICS_PATH,
+    UPLOAD_PATH,
+    Guard,
+    env_list,
+)
 from posture.data.dataset import REPO_ROOT
 
 Scope = MutableMapping[str, Any]

@@ -153,7 +153,7 @@ def healthy(url: str, timeout: float = 2) -> bool:
         return False
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In a child, before exec: receive SIGTERM when the cluster process dies, however it dies
     (Linux), so no replica or nginx outlives it."""
     with contextlib.suppress(OSError, AttributeError):
@@ -183,7 +183,7 @@ class Replica:
             cwd=REPO_ROOT,
             env=environment,
             start_new_session=True,  # the terminal's Ctrl-C reaches the cluster, which stops it
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         _say(f"replica {self.number} (pid {self.process.pid}) on {self.address}")
 
@@ -247,7 +247,7 @@ class Cluster:
                 os.chown(path, user.pw_uid, user.pw_gid)
         argv = [self.nginx_binary, "-p", str(self.run_dir), "-e", "stderr", "-c", str(config)]
         self.nginx = subprocess.Popen(
-            [*argv, "-g", directives], start_new_session=True, preexec_fn=_die_with_parent
+            [*argv, "-g", directives], start_new_session=True, preexec_fn=die_with_parent
         )
         _say(f"nginx (pid {self.nginx.pid}) on {listen}, configuration {config}")
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,19 @@ from typing import Any
 # Paths the dashboard never uses: it has no uploader, and its metrics are private.
 UPLOAD_PATH = "/_stcore/upload_file"
 METRICS_PATH = "/_stcore/metrics"
+
+# Settings a container passes as environment variables (``Dockerfile``); flags given on the
+# command line replace the address and port, and add to the lists.
+ENV_HOST = "POSTURE_HOST"
+ENV_PORT = "POSTURE_PORT"
+ENV_ALLOWED_HOSTS = "POSTURE_ALLOWED_HOSTS"  # comma-separated Host names
+ENV_EMBED_FROM = "POSTURE_EMBED_FROM"  # comma-separated origins
+ENV_METRICS = "POSTURE_METRICS"  # "on" serves /_stcore/metrics
+
+
+def env_list(name: str) -> list[str]:
+    """The comma-separated values of environment variable ``name``, lower-cased."""
+    return [v.strip().lower() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
 @dataclass(frozen=True)

@@ -25,19 +25,6 @@ HEADER_TIMEOUT = float(os.environ.get("POSTURE_HEADER_TIMEOUT", "10"))
 # Idle keep-alive connections are closed after this many seconds.
 KEEP_ALIVE_TIMEOUT = 5
 
-# Settings a container passes as environment variables (``Dockerfile``); flags given on the
-# command line replace the address and port, and add to the lists.
-ENV_HOST = "POSTURE_HOST"
-ENV_PORT = "POSTURE_PORT"
-ENV_ALLOWED_HOSTS = "POSTURE_ALLOWED_HOSTS"  # comma-separated Host names
-ENV_EMBED_FROM = "POSTURE_EMBED_FROM"  # comma-separated origins
-ENV_METRICS = "POSTURE_METRICS"  # "on" serves /_stcore/metrics
-
-
-def env_list(name: str) -> list[str]:
-    """The comma-separated values of environment variable ``name``, lower-cased."""
-    return [v.strip().lower() for v in os.environ.get(name, "").split(",") if v.strip()]
-
 
 class HeaderTimeoutProtocol(H11Protocol):
     """Uvicorn's HTTP/1.1 protocol that closes a connection whose first request's headers are

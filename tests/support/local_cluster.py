@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from posture.app.cluster import free_port, healthy
+from posture.app.cluster import die_with_parent, free_port, healthy
 from posture.data.dataset import REPO_ROOT
 
 REPLICA_LINE = re.compile(r"^cluster: replica (\d+) \(pid (\d+)\) on ([\d.]+):(\d+)$", re.M)
@@ -116,6 +116,7 @@ def local_cluster(
             env=environment,
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # stopped with its test or load test, however it ends
         )
     cluster = RunningCluster(process, f"http://127.0.0.1:{port}", log)
     try:

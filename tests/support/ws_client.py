@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 
@@ -80,6 +81,19 @@ class Session:
 
     def close(self) -> None:
         self._ws.close()
+
+    def wait(self, seconds: float) -> bool:
+        """Idle for ``seconds`` as a reader does, noticing at once when the server closes the
+        connection (as the browser does); False if it was closed."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            try:
+                self._ws.recv(timeout=left)  # nothing is expected between runs
+            except TimeoutError:
+                return True
+            except ConnectionClosed:
+                return False
+        return True
 
     def __enter__(self) -> Session:
         return self
