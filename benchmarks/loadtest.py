@@ -666,6 +666,7 @@ def markdown(report: dict) -> str:
                     f"(charts drawn again {recovery} s after the connection closed)."
                 )
         lines.append("")
+    lines += [readers(report), ""]
     lines += ["| target | measured | holds |", "|---|---|---|"]
     lines += [
         f"| {t['target']} | {t['measured']} | {'yes' if t['holds'] else 'no'} |"
@@ -682,6 +683,39 @@ def markdown(report: dict) -> str:
     if examples:
         lines += ["", "Errors seen (first few):", *[f"- {e}" for e in examples[:8]]]
     return "\n".join(lines) + "\n"
+
+
+# A reader who opens a page or changes a filter once every this many seconds on average.
+READING_SECONDS = 20
+
+
+def readers(report: dict) -> str:
+    """How many readers a core serves, from the saturated runs/s and READING_SECONDS."""
+    by = {r["replicas"]: {p["label"]: p for p in r["phases"]} for r in report["runs"]}
+    parts = []
+    for replicas, phases in sorted(by.items()):
+        saturated = phases.get("saturated")
+        if not saturated:
+            continue
+        cores = sum(v for k, v in saturated["cores"].items() if k.startswith("replica"))
+        per_core = saturated["runs_per_s"] / cores if cores else 0
+        parts.append(
+            f"{replicas} replica(s) finished {saturated['runs_per_s']:.0f} runs/s with every "
+            f"user acting back to back, using {cores:.2f} cores ({per_core:.0f} runs/s per "
+            f"core busy): {saturated['runs_per_s'] * READING_SECONDS:,.0f} readers at full "
+            f"load, {saturated['runs_per_s'] * READING_SECONDS / 2:,.0f} at half load"
+        )
+    if not parts:
+        return ""
+    return (
+        f"**Readers per core.** A reader who opens a page or changes a filter once every "
+        f"{READING_SECONDS} s on average asks for {1 / READING_SECONDS:.2f} runs/s. On this "
+        "machine " + "; ".join(parts) + ". Half load is the level to plan for: there the "
+        "latency stays close to one user's, while at full load every reader waits for the "
+        "others. A replica is one process and uses about one core, so each added core with "
+        "a replica of its own adds about one replica's readers, as long as nginx and the "
+        "operating system keep some CPU (they use little: see the nginx column)."
+    )
 
 
 def main() -> int:

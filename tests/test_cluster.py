@@ -8,6 +8,7 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -158,6 +159,13 @@ def test_cluster_smoke(nginx):
             for name, value in Guard().headers:
                 assert headers.get_all(name.decode()) == [value.decode()], (status, name)
         assert _headers(cluster.url, host="evil.example")[0] == 400
+        # nginx's own error page: a body over the 1 MB the dashboard could ever take.
+        too_big = urllib.request.Request(f"{cluster.url}/", data=b"x" * (2 << 20), method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(too_big, timeout=30)
+        assert refused.value.code == 413
+        for name, value in Guard().headers:
+            assert refused.value.headers.get_all(name.decode()) == [value.decode()]
         assert _headers(cluster.url, "/_stcore/metrics")[0] == 404
 
         processes = descendants(cluster.process.pid)
