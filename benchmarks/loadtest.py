@@ -150,7 +150,7 @@ def user(url: str, number: int, plan: Plan, log: UserLog) -> None:
             started = time.monotonic()
             try:
                 run = session.run(page=page, widgets=widgets, timeout=60)
-            except (ConnectionError, OSError, EOFError) as exc:
+            except Exception as exc:  # noqa: BLE001 - a closed connection is a disconnect
                 if not _closed(exc):
                     raise
                 log.disconnects.append((time.monotonic(), replica))
@@ -224,7 +224,9 @@ async def _browser(chromium, url: str, plan: Plan, number: int, placed) -> dict:
     page.on("websocket", on_websocket)
     page.on("pageerror", lambda exc: result["errors"].append(f"pageerror: {str(exc)[:200]}"))
     try:
-        await asyncio.sleep(max(0.0, plan.opens - time.monotonic() - 1 - number))
+        # Arrive with the first readers, so each is on the page when the window opens.
+        arrival = plan.opens - SETTLE - plan.ramp + number
+        await asyncio.sleep(max(0.0, arrival - time.monotonic()))
         start = time.monotonic()
         await page.goto(url, wait_until="domcontentloaded")
         await page.wait_for_function(DRAWN, timeout=120_000, polling="raf")
@@ -420,11 +422,13 @@ def phase(cluster, watch: Watch, plan: Plan) -> dict:
     if plan.kill:
         while time.monotonic() < plan.opens + plan.seconds / 2:
             time.sleep(0.05)
-        first_browser = dict(_drain(placed)).get(0, 1)
-        killed = {"replica": first_browser, "pid": cluster.replicas()[first_browser]}
+        # The replica of the first browser placed by now (else replica 1).
+        browsers_placed = sorted(_drain(placed))
+        victim = browsers_placed[0][1] if browsers_placed else 1
+        killed = {"replica": victim, "pid": cluster.replicas()[victim]}
         killed["at"] = time.monotonic()
         os.kill(killed["pid"], signal.SIGKILL)
-        print(f"  killed replica {first_browser} (pid {killed['pid']})", flush=True)
+        print(f"  killed replica {victim} (pid {killed['pid']})", flush=True)
     while time.monotonic() < plan.closes:
         time.sleep(0.05)
     machine = watch.report()
@@ -442,14 +446,13 @@ def phase(cluster, watch: Watch, plan: Plan) -> dict:
 
 
 def _drain(queue) -> list:
+    """Whatever ``queue`` holds now."""
     items = []
-    deadline = time.monotonic() + 60
-    while len(items) < BROWSERS and time.monotonic() < deadline:
+    while True:
         try:
-            items.append(queue.get(timeout=1))
-        except Exception:  # noqa: BLE001 - queue.Empty; keep waiting until the deadline
-            pass
-    return items
+            items.append(queue.get_nowait())
+        except Exception:  # noqa: BLE001 - queue.Empty: nothing more
+            return items
 
 
 def _quantile(values: list[float], q: float) -> float | None:
