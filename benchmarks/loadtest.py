@@ -669,7 +669,7 @@ def markdown(report: dict) -> str:
                     f"(charts drawn again {recovery} s after the connection closed)."
                 )
         lines.append("")
-    lines += [readers(report), ""]
+    lines += [contention(report), "", readers(report), ""]
     lines += ["| target | measured | holds |", "|---|---|---|"]
     lines += [
         f"| {t['target']} | {t['measured']} | {'yes' if t['holds'] else 'no'} |"
@@ -688,6 +688,26 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def contention(report: dict) -> str:
+    """What the rest of the machine took meanwhile, and what that does to the numbers."""
+    others = [p["other_processes_cores"] for r in report["runs"] for p in r["phases"]]
+    if not others:
+        return ""
+    text = (
+        f"**The machine was shared.** Processes outside this test used "
+        f"{min(others):.2f}–{max(others):.2f} of the {report['machine']['cpus']} cores during "
+        "the phases (last column)."
+    )
+    if max(others) > 0.5:
+        text += (
+            " With that much taken, the replicas got only what was left: latencies and runs/s "
+            "above measure this machine's load at the time, not what the server can do on "
+            "free cores. Runs per core the replicas were given (saturated phase) are the "
+            "figure that least depends on it."
+        )
+    return text
+
+
 # A reader who opens a page or changes a filter once every this many seconds on average.
 READING_SECONDS = 20
 
@@ -695,29 +715,32 @@ READING_SECONDS = 20
 def readers(report: dict) -> str:
     """How many readers a core serves, from the saturated runs/s and READING_SECONDS."""
     by = {r["replicas"]: {p["label"]: p for p in r["phases"]} for r in report["runs"]}
-    parts = []
+    parts, per_core = [], []
     for replicas, phases in sorted(by.items()):
         saturated = phases.get("saturated")
         if not saturated:
             continue
         cores = sum(v for k, v in saturated["cores"].items() if k.startswith("replica"))
-        per_core = saturated["runs_per_s"] / cores if cores else 0
+        if cores:
+            per_core.append(saturated["runs_per_s"] / cores)
         parts.append(
             f"{replicas} replica(s) finished {saturated['runs_per_s']:.0f} runs/s with every "
-            f"user acting back to back, using {cores:.2f} cores ({per_core:.0f} runs/s per "
-            f"core busy): {saturated['runs_per_s'] * READING_SECONDS:,.0f} readers at full "
-            f"load, {saturated['runs_per_s'] * READING_SECONDS / 2:,.0f} at half load"
+            f"user acting back to back, on the {cores:.2f} cores they were given "
+            f"({saturated['runs_per_s'] / cores if cores else 0:.0f} runs/s per core)"
         )
-    if not parts:
+    if not per_core:
         return ""
+    rate = min(per_core)
     return (
         f"**Readers per core.** A reader who opens a page or changes a filter once every "
-        f"{READING_SECONDS} s on average asks for {1 / READING_SECONDS:.2f} runs/s. On this "
-        "machine " + "; ".join(parts) + ". Half load is the level to plan for: there the "
-        "latency stays close to one user's, while at full load every reader waits for the "
-        "others. A replica is one process and uses about one core, so each added core with "
-        "a replica of its own adds about one replica's readers, as long as nginx and the "
-        "operating system keep some CPU (they use little: see the nginx column)."
+        f"{READING_SECONDS} s on average asks for {1 / READING_SECONDS:.2f} runs/s. In this "
+        "run " + "; ".join(parts) + f". At {rate:.0f} runs/s per core, one core serves about "
+        f"{rate * READING_SECONDS:,.0f} such readers at full load and "
+        f"{rate * READING_SECONDS / 2:,.0f} at half load, the level to plan for (latency stays "
+        "near one reader's; at full load every reader waits for the others). A replica is "
+        "one process and uses at most about one core, so a machine serves about that many "
+        "readers per core with one replica per core, keeping a little CPU for nginx and the "
+        "system (the nginx column)."
     )
 
 
@@ -727,7 +750,15 @@ def main() -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--seconds", type=float, default=SECONDS, help="timed window per level")
     parser.add_argument("--out", default=str(RESULTS / "loadtest.json"))
+    parser.add_argument(
+        "--render", metavar="JSON", help="only write the tables of an earlier report (to --out)"
+    )
     args = parser.parse_args()
+    if args.render:
+        report = json.loads(Path(args.render).read_text("utf-8"))
+        report["targets"] = targets(report)
+        Path(args.out).with_suffix(".md").write_text(markdown(report), "utf-8")
+        return 0
     started = time.monotonic()
     report = {
         "date": date.today().isoformat(),

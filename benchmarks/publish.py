@@ -113,7 +113,9 @@ work may share: the last column is the CPU that processes outside the test used 
 An earlier load test (issue "Hardening") drove 20 Chromium browsers against one server: their
 p95 was 18.65× one browser's, because the browsers themselves (0.3–1.7 CPU-seconds per page
 switch) competed with the server for the two cores. It measured the machine, not the server;
-the browsers now only check that real pages draw while the server is loaded.
+the browsers now only check that real pages draw while the server is loaded. Its websocket
+users, straight to one process on a quieter machine, got 120–127 runs/s acting back to back
+(see "What made reruns cheap"): compare the runs per core below with that.
 
 """
 
