@@ -744,6 +744,42 @@ def readers(report: dict) -> str:
     )
 
 
+def history_line(report: dict) -> dict:
+    """One run in a line: when, what the rest of the machine took, each target's result."""
+    others = [p["other_processes_cores"] for r in report["runs"] for p in r["phases"]]
+    return {
+        "date": report["date"],
+        "started": report.get("started", ""),
+        "other_cores": [min(others), max(others)] if others else [],
+        "targets": [[t["measured"], t["holds"]] for t in report["targets"]],
+        "names": [t["target"] for t in report["targets"]],
+    }
+
+
+def history_table(lines: list[dict]) -> str:
+    """The last runs side by side: each target's measure per run."""
+    if len(lines) < 2:
+        return ""
+    names = lines[-1]["names"]
+    head = " | ".join(f"run {i} ({h['started'] or h['date']})" for i, h in enumerate(lines, 1))
+    out = [
+        f"### The last {len(lines)} runs, one after the other",
+        "",
+        f"| | {head} |",
+        "|---|" + "---|" * len(lines),
+        "| other processes, cores | "
+        + " | ".join(f"{h['other_cores'][0]:.2f}–{h['other_cores'][1]:.2f}" for h in lines)
+        + " |",
+    ]
+    for name in names:
+        cells = []
+        for h in lines:
+            measured, holds = dict(zip(h["names"], h["targets"], strict=True)).get(name, ("-", 0))
+            cells.append(f"{measured} ({'holds' if holds else 'missed'})")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
@@ -751,17 +787,28 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=SECONDS, help="timed window per level")
     parser.add_argument("--out", default=str(RESULTS / "loadtest.json"))
     parser.add_argument(
-        "--render", metavar="JSON", help="only write the tables of an earlier report (to --out)"
+        "--render",
+        metavar="JSON",
+        nargs="+",
+        help="only write the tables of earlier reports, in the order run (the last in full)",
     )
     args = parser.parse_args()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    history_file = out.parent / "loadtest-history.jsonl"  # one line per run, for the last runs
     if args.render:
-        report = json.loads(Path(args.render).read_text("utf-8"))
-        report["targets"] = targets(report)
-        Path(args.out).with_suffix(".md").write_text(markdown(report), "utf-8")
+        reports = [json.loads(Path(f).read_text("utf-8")) for f in args.render]
+        for report in reports:
+            report["targets"] = targets(report)
+        history = [history_line(r) for r in reports]
+        history_file.write_text("".join(json.dumps(h) + "\n" for h in history), "utf-8")
+        text = markdown(reports[-1]) + "\n" + history_table(history[-5:])
+        out.with_suffix(".md").write_text(text, "utf-8")
         return 0
     started = time.monotonic()
     report = {
         "date": date.today().isoformat(),
+        "started": time.strftime("%Y-%m-%d %H:%M"),
         "seconds": args.seconds,
         "machine": {
             "platform": platform.platform(),
@@ -772,10 +819,11 @@ def main() -> int:
     }
     report["targets"] = targets(report)
     report["wall_s"] = time.monotonic() - started
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), "utf-8")
-    text = markdown(report)
+    with history_file.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(history_line(report)) + "\n")
+    history = [json.loads(line) for line in history_file.read_text("utf-8").splitlines()]
+    text = markdown(report) + "\n" + history_table(history[-5:])
     out.with_suffix(".md").write_text(text, "utf-8")
     print(text)
     return 0
