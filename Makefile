@@ -10,8 +10,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= $(shell command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+REPLICAS ?= 2
+# tests/test_dockerfile.py sets up a clean Python with the same uv.
+export UV
 
-.PHONY: help run test lint lint-data format validate datapackage browser bench soak loadtest clean
+.PHONY: help run cluster test lint lint-data format validate datapackage browser nginx bench soak loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,7 +31,10 @@ help: ## List the targets
 run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0 ARGS="--allowed-host NAME" to share it)
 	$(PY) -m posture serve --host $(HOST) --port $(PORT) $(ARGS)
 
-test: .venv/.synced browser node_modules/.installed ## Lint, check formatting and the data, and run every test (browser tests included)
+cluster: .venv/.synced nginx ## Serve REPLICAS (default 2) processes behind nginx at http://localhost:8501
+	$(PY) -m posture cluster --replicas $(REPLICAS) --host $(HOST) --port $(PORT) $(ARGS)
+
+test: .venv/.synced browser nginx node_modules/.installed ## Lint, check formatting and the data, and run every test (browser and cluster tests included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m posture lint --strict > /dev/null
@@ -56,8 +63,8 @@ bench: .venv/.synced browser ## Run the benchmarks (not part of make test); writ
 soak: .venv/.synced ## 5,000 different views against one server; memory must level off (not part of make test)
 	$(PY) benchmarks/soak.py
 
-loadtest: .venv/.synced browser ## 20 browser sessions for 60 s against a local server (not part of make test)
-	$(PY) benchmarks/loadtest.py --sessions 20 --seconds 60
+loadtest: .venv/.synced browser nginx ## 20, 100, 300 websocket users on 1 and 2 replicas behind nginx, 3 browsers (not part of make test)
+	$(PY) benchmarks/loadtest.py
 	$(PY) benchmarks/publish.py
 
 # axe-core, which the browser tests inject into each page (package.json, package-lock.json).
@@ -73,6 +80,16 @@ browser: ## Install Debian's Chromium for the browser tests when missing (root o
 	else \
 		echo "Chromium not found at $(CHROMIUM): browser tests will be skipped."; \
 		echo "Install it with: sudo apt-get install chromium"; \
+	fi
+
+nginx: ## Install Debian's nginx for `make cluster` and the cluster tests when missing (root only)
+	@if [ -x "$(NGINX)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's nginx-light for the cluster..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+		echo "nginx not found at $(NGINX): the cluster tests will be skipped."; \
+		echo "Install it with: sudo apt-get install nginx-light"; \
 	fi
 
 clean: ## Remove the virtual environment, tools and test output

@@ -1,9 +1,10 @@
 """Command line: ``python -m posture validate | export | import | diff | datapackage | readme |
-serve``."""
+serve | cluster``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -231,6 +232,65 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    from posture.app.cluster import COMPOSE_CONFIG, Settings, compose_config, run
+
+    if args.compose_config:
+        COMPOSE_CONFIG.write_text(compose_config(), "utf-8")
+        print(f"wrote {COMPOSE_CONFIG}")
+        return 0
+    return run(
+        Settings(
+            replicas=args.replicas,
+            host=args.host,
+            port=args.port,
+            allowed_hosts=tuple(args.allowed_host),
+            embed_from=tuple(args.allow_embed_from),
+            metrics=args.metrics,
+            nginx=args.nginx,
+        )
+    )
+
+
+def _add_server_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """The options ``serve`` and ``cluster`` share; each defaults to its environment variable
+    (what the Dockerfile sets), and the lists add the flags to the variable's values."""
+    from posture.app import guard as env
+
+    parser.add_argument(
+        "--host",
+        default=os.environ.get(env.ENV_HOST, "127.0.0.1"),
+        help=f"address {what} binds (default ${env.ENV_HOST} or 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get(env.ENV_PORT, "8501")),
+        help=f"port (default ${env.ENV_PORT} or 8501)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=env.env_list(env.ENV_ALLOWED_HOSTS),
+        help="a Host name the server answers to besides the bound address and localhost "
+        f"(repeat for several; '*' for any, not recommended; also ${env.ENV_ALLOWED_HOSTS}, "
+        "comma-separated)",
+    )
+    parser.add_argument(
+        "--allow-embed-from",
+        action="append",
+        default=env.env_list(env.ENV_EMBED_FROM),
+        help="an origin allowed to show the dashboard in a frame, e.g. https://news.example "
+        f"(also ${env.ENV_EMBED_FROM}, comma-separated)",
+    )
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        default=os.environ.get(env.ENV_METRICS) == "on",
+        help=f"serve Streamlit's /_stcore/metrics (off by default; {env.ENV_METRICS}=on)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m posture", description=__doc__)
@@ -311,26 +371,28 @@ def build_parser() -> argparse.ArgumentParser:
     layer.set_defaults(func=_import)
 
     serve = commands.add_parser("serve", help="serve the dashboard (what `make run` does)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    _add_server_options(serve, "the server")
     serve.add_argument("--script", help="serve another Streamlit script (benchmark baselines)")
-    serve.add_argument(
-        "--allowed-host",
-        action="append",
-        default=[],
-        help="a Host name the server answers to besides the bound address and localhost "
-        "(repeat for several; '*' for any, not recommended)",
-    )
-    serve.add_argument(
-        "--allow-embed-from",
-        action="append",
-        default=[],
-        help="an origin allowed to show the dashboard in a frame, e.g. https://news.example",
-    )
-    serve.add_argument(
-        "--metrics", action="store_true", help="serve Streamlit's /_stcore/metrics (off by default)"
-    )
     serve.set_defaults(func=_serve)
+
+    cluster = commands.add_parser(
+        "cluster",
+        help="serve N replicas behind nginx (sticky sessions), in the foreground",
+        description="Start N `serve` processes on loopback ports and nginx in front of them on "
+        "--host:--port; stop everything on Ctrl-C or SIGTERM. A replica that exits is taken "
+        "out by nginx and started again.",
+    )
+    cluster.add_argument(
+        "--replicas", type=int, default=2, help="how many server processes (default 2)"
+    )
+    _add_server_options(cluster, "nginx")
+    cluster.add_argument("--nginx", help="the nginx binary (default: nginx on PATH or /usr/sbin)")
+    cluster.add_argument(
+        "--compose-config",
+        action="store_true",
+        help="only rewrite deploy/nginx.compose.conf (for deploy/compose.yaml) from the template",
+    )
+    cluster.set_defaults(func=_cluster)
 
     lint = commands.add_parser(
         "lint", help="report suspicious patterns in valid data (warnings, with reasons)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
+import time
 import weakref
 
 import pandas as pd
@@ -45,6 +47,32 @@ def test_a_value_larger_than_the_bound_is_not_kept():
     bounded = cache.Bounded("test", max_items=10, max_bytes=1_000)
     assert bounded.get_or_compute("big", lambda: _frame(10_000)) is not None
     assert len(bounded) == 0 and bounded.bytes == 0
+
+
+def test_readers_asking_at_once_share_one_computation():
+    """Eight sessions ask a fresh server for the same view at the same moment: it is built
+    once and all eight get it."""
+    bounded = cache.Bounded("test", max_items=10, max_bytes=10**9)
+    calls, results = [], []
+    start = threading.Barrier(8)
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every other session to ask meanwhile
+        return _frame(10)
+
+    def session():
+        start.wait()
+        results.append(bounded.get_or_compute("view", compute))
+
+    threads = [threading.Thread(target=session) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(calls) == 1
+    assert len(results) == 8 and all(r is results[0] for r in results)
+    assert bounded.get_or_compute("other", lambda: 2) == 2  # other keys are not held up
 
 
 def test_an_evicted_view_is_freed():

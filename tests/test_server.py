@@ -82,3 +82,27 @@ def test_embedding_and_metrics_when_asked_for():
         assert headers["content-security-policy"] == "frame-ancestors 'self' https://news.example"
         assert "x-frame-options" not in headers
         assert _request((host, int(port)), path="/_stcore/metrics")[0] == 200
+
+
+def test_a_container_sets_the_server_by_environment(monkeypatch):
+    """The Dockerfile sets address, port and names through POSTURE_* variables; flags on the
+    command line replace the address and port and add names to the variables' lists."""
+    from posture.cli import build_parser
+
+    monkeypatch.setenv("POSTURE_HOST", "0.0.0.0")
+    monkeypatch.setenv("POSTURE_PORT", "9000")
+    monkeypatch.setenv("POSTURE_ALLOWED_HOSTS", "Dash.Example.org, news.example")
+    monkeypatch.setenv("POSTURE_EMBED_FROM", "https://news.example")
+    monkeypatch.setenv("POSTURE_METRICS", "on")
+    for command in ("serve", "cluster"):
+        args = build_parser().parse_args([command])
+        assert (args.host, args.port, args.metrics) == ("0.0.0.0", 9000, True)
+        assert args.allowed_host == ["dash.example.org", "news.example"]
+        assert args.allow_embed_from == ["https://news.example"]
+        args = build_parser().parse_args([command, "--port", "1", "--allowed-host", "x.example"])
+        assert args.port == 1
+        assert args.allowed_host == ["dash.example.org", "news.example", "x.example"]
+    monkeypatch.delenv("POSTURE_HOST")
+    monkeypatch.delenv("POSTURE_METRICS")
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.metrics) == ("127.0.0.1", False)

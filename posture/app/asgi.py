@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
+from posture.app.guard import (
+    ENV_ALLOWED_HOSTS,
+    ENV_EMBED_FROM,
+    ENV_METRICS,
+    METRICS_PATH,
+    UPLOAD_PATH,
+    Guard,
+    env_list,
+)
 from posture.data.dataset import REPO_ROOT
 
 Scope = MutableMapping[str, Any]
@@ -17,38 +25,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-# Paths the dashboard never uses: it has no uploader, and its metrics are private.
-UPLOAD_PATH = "/_stcore/upload_file"
-METRICS_PATH = "/_stcore/metrics"
-
-
-@dataclass(frozen=True)
-class Guard:
-    """What the server accepts: the Host names it answers to, who may frame the pages, and
-    whether Streamlit's metrics endpoint is served."""
-
-    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
-    embed_from: tuple[str, ...] = ()
-    metrics: bool = False
-    headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        ancestors = " ".join(("'self'", *self.embed_from))
-        headers = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-            (b"content-security-policy", f"frame-ancestors {ancestors}".encode()),
-        ]
-        if not self.embed_from:
-            headers.append((b"x-frame-options", b"SAMEORIGIN"))
-        object.__setattr__(self, "headers", tuple(headers))
-
-    def host_allowed(self, scope: Scope) -> bool:
-        """Whether the request's Host header names an allowed host (any port)."""
-        host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"").decode("latin-1")
-        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-        return name.lower() in self.allowed_hosts or "*" in self.allowed_hosts
 
 
 def guarded(app: ASGIApp, guard: Guard) -> ASGIApp:
@@ -99,11 +75,6 @@ async def _refuse(scope: Scope, send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = os.environ.get(name)
-    return tuple(v.strip().lower() for v in value.split(",") if v.strip()) if value else default
-
-
 def build(script: str | None = None, guard: Guard | None = None) -> ASGIApp:
     """The dashboard (or another Streamlit script) as a guarded ASGI app."""
     target = script or os.environ.get("POSTURE_APP_SCRIPT", str(REPO_ROOT / "dashboard.py"))
@@ -114,8 +85,8 @@ def build(script: str | None = None, guard: Guard | None = None) -> ASGIApp:
 # POSTURE_EMBED_FROM and POSTURE_METRICS=on.
 app = build(
     guard=Guard(
-        allowed_hosts=_env_list("POSTURE_ALLOWED_HOSTS", ("127.0.0.1", "localhost")),
-        embed_from=_env_list("POSTURE_EMBED_FROM", ()),
-        metrics=os.environ.get("POSTURE_METRICS") == "on",
+        allowed_hosts=tuple(env_list(ENV_ALLOWED_HOSTS)) or ("127.0.0.1", "localhost"),
+        embed_from=tuple(env_list(ENV_EMBED_FROM)),
+        metrics=os.environ.get(ENV_METRICS) == "on",
     )
 )

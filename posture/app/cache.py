@@ -61,6 +61,7 @@ class Bounded:
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}  # keys being computed now
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         """The value stored for ``key`` (now the most recently used), else ``default``."""
@@ -85,11 +86,25 @@ class Bounded:
                 self._bytes -= self._items.popitem(last=False)[1][1]
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The stored value for ``key``, computing and storing it when missing."""
+        """The stored value for ``key``, computing and storing it when missing. Sessions that
+        ask for the same missing key at once wait for one computation: readers arriving
+        together at a fresh server would otherwise each read the dataset and build every view
+        (20 readers on two fresh replicas waited 50 s instead of a few)."""
         found = self.get(key, _MISSING)
-        if found is _MISSING:
-            found = compute()
-            self.put(key, found)
+        if found is not _MISSING:
+            return found
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        try:
+            with computing:
+                found = self.get(key, _MISSING)
+                if found is _MISSING:
+                    found = compute()
+                    self.put(key, found)
+        finally:
+            with self._lock:
+                if self._computing.get(key) is computing and not computing.locked():
+                    del self._computing[key]
         return found
 
     @property

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 
@@ -55,9 +56,11 @@ class Run:
 
 
 class Session:
-    """One user session on a running server (``url`` like ``http://127.0.0.1:8501``)."""
+    """One user session on a running server (``url`` like ``http://127.0.0.1:8501``);
+    ``cookie`` is sent with the websocket's opening request, as a browser sends its cookies
+    (a load balancer keeps the session on one replica by it)."""
 
-    def __init__(self, url: str, query_string: str = ""):
+    def __init__(self, url: str, query_string: str = "", cookie: str | None = None):
         host = url.split("://", 1)[1]
         self._ws = connect(
             f"ws://{host}/_stcore/stream",
@@ -65,6 +68,7 @@ class Session:
             origin=url,
             max_size=None,
             open_timeout=30,
+            additional_headers={"Cookie": cookie} if cookie else None,
         )
         # Without TCP_NODELAY small frames wait for delayed ACKs (a constant ~40 ms per run).
         self._ws.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -77,6 +81,19 @@ class Session:
 
     def close(self) -> None:
         self._ws.close()
+
+    def wait(self, seconds: float) -> bool:
+        """Idle for ``seconds`` as a reader does, noticing at once when the server closes the
+        connection (as the browser does); False if it was closed."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            try:
+                self._ws.recv(timeout=left)  # nothing is expected between runs
+            except TimeoutError:
+                return True
+            except ConnectionClosed:
+                return False
+        return True
 
     def __enter__(self) -> Session:
         return self
