@@ -21,10 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from posture.app.navigation import PAGES as PAGE_SPECS  # noqa: E402
 from tests.support.local_server import streamlit_server  # noqa: E402
 from tests.support.ws_client import Session  # noqa: E402
 
-PAGES = ["", "troops", "bases", "nations", "incidents", "compare", "plans", "data", "sources"]
+# Every page of the dashboard by its URL path (the first is the home page, at "").
+PAGES = ["", *(page.name for page in PAGE_SPECS[1:])]
 COUNTRIES = ["Both", "Iraq", "Syria"]
 FIRST, LAST = dt.date(2014, 1, 1), dt.date(2026, 3, 21)
 MB = 1 << 20
@@ -50,13 +52,19 @@ def random_view(rng: random.Random) -> tuple[str, str]:
     return page, query
 
 
-def one_view(url: str, page: str, query: str) -> list[str]:
-    """Open a new session on ``page`` with ``query``; return the exceptions it showed."""
+# What shows a view's answer: a chart or a table (a page with nothing in range says so instead).
+ANSWERS = {"plotly_chart", "dataframe"}
+
+
+def one_view(url: str, page: str, query: str) -> tuple[list[str], bool]:
+    """Open a new session on ``page`` with ``query``; return the exceptions and error boxes
+    it showed, and whether it drew a chart or a table."""
     with Session(url, query) as session:
         run = session.run()
         if page:
             run = session.run(page=page)
-        return run.exceptions()
+        problems = run.exceptions() + [f"error box: {e}" for e in run.error_panels()]
+        return problems, bool(ANSWERS & set(run.kinds()))
 
 
 def soak(url: str, pid: int, runs: int, every: int, workers: int, seed: int) -> dict:
@@ -65,18 +73,20 @@ def soak(url: str, pid: int, runs: int, every: int, workers: int, seed: int) -> 
     views = [random_view(rng) for _ in range(runs)]
     samples = [(0, rss_bytes(pid))]
     errors: list[str] = []
-    done = 0
+    done = answered = 0
     lock = threading.Lock()
     started = time.perf_counter()
 
     def work(view: tuple[str, str]) -> None:
-        nonlocal done
+        nonlocal done, answered
+        drew = False
         try:
-            problems = one_view(url, *view)
+            problems, drew = one_view(url, *view)
         except Exception as err:  # a failed session is an error to report, not a crash
             problems = [f"{type(err).__name__}: {err}"]
         with lock:
             errors.extend(problems)
+            answered += drew
             done += 1
             if done % every == 0:
                 samples.append((done, rss_bytes(pid)))
@@ -89,6 +99,7 @@ def soak(url: str, pid: int, runs: int, every: int, workers: int, seed: int) -> 
         "seconds": round(time.perf_counter() - started, 1),
         "errors": errors[:10],
         "error_count": len(errors),
+        "with_chart_or_table": answered,
         "rss_mb": [(n, round(b / MB, 1)) for n, b in samples],
     }
 
@@ -114,6 +125,14 @@ def verdict(result: dict, early: int, limit_mb: float, growth: float) -> list[st
     return failed
 
 
+def server_env(view_cache_mb: int | None = None) -> dict[str, str]:
+    """The served dashboard's settings: the shipped data, and a view cache bound if given."""
+    env = {"POSTURE_DATA_DIR": str(ROOT / "data")}
+    if view_cache_mb is not None:
+        env["POSTURE_VIEW_CACHE_MB"] = str(view_cache_mb)
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5000)
@@ -123,9 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--early", type=int, default=1000, help="the run count compared with")
     parser.add_argument("--limit-mb", type=float, default=600)
     parser.add_argument("--growth", type=float, default=1.2)
+    parser.add_argument(
+        "--view-cache-mb", type=int, default=None, help="the server's view cache bound (MB)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "soak.json")
     args = parser.parse_args(argv)
-    with streamlit_server(env={"POSTURE_DATA_DIR": str(ROOT / "data")}) as (process, url):
+    with streamlit_server(env=server_env(args.view_cache_mb)) as (process, url):
         result = soak(url, process.pid, args.runs, args.every, args.workers, args.seed)
     result["failed"] = verdict(result, args.early, args.limit_mb, args.growth)
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -82,7 +82,7 @@ def compare_two_dates(ctx: app.PageContext, latest: date) -> None:
         "and the sites with most reports (hover a marker for the others). Grey squares: cities "
         "for reference." + map_notes(view.unmapped, view.unlabelled)
     )
-    st.subheader(f"What changed between {a:%d %b %Y} and {b:%d %b %Y}")
+    st.header(f"What changed between {a:%d %b %Y} and {b:%d %b %Y}")
     if view.changes.empty:
         st.info("No site's status differs between the two dates.")
     app.show_table(
@@ -96,7 +96,7 @@ def compare_two_dates(ctx: app.PageContext, latest: date) -> None:
             "explanation": "status at B rests on",
         },
     )
-    st.subheader("Reports between the two dates at these sites")
+    st.header("Reports between the two dates at these sites")
     app.show_table(
         view.events,
         "bases_change_events",

@@ -22,7 +22,7 @@ st.caption(
 for index, release in enumerate(view.releases):
     with st.expander(f"Release {release.label}", expanded=index == 0):
         st.markdown(release.notes)
-st.subheader(f"Every row changed in {current.label}")
+st.header(f"Every row changed in {current.label}")
 if view.changes.empty:
     st.info(f"No row-level changes are bundled for {current.label} (data/releases/).")
 else:

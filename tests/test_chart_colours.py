@@ -13,7 +13,7 @@ import pytest
 from posture.analysis import charts, views
 from posture.data.dataset import REPO_ROOT, read_dataset
 from posture.imports import imported
-from posture.imports.layers import import_events, read_layer
+from posture.imports.layers import LABEL, import_events, read_layer
 from posture.imports.synthetic import write_synthetic
 from schemas.contributions import MISSIONS
 from schemas.incidents import STATUSES, WEAPONS
@@ -91,10 +91,10 @@ def imported_figures(tmp_path_factory) -> list[tuple[str, go.Figure]]:
     events = read_layer("acled", work / "user")
     points, _ = imported.map_points(events)
     return [
-        ("imported.map", charts.imported_map(points, bases, "acled")),
+        ("imported.map", charts.imported_map(points, bases, LABEL["acled"])),
         (
             "imported.fatalities",
-            charts.imported_fatalities_chart(imported.fatalities_by_month(events)),
+            charts.imported_fatalities_chart(imported.fatalities_by_month(events), LABEL["acled"]),
         ),
     ]
 

@@ -19,8 +19,12 @@ ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z]{2,})?\b")
 NOT_TERMS = {
     "README", "CHANGELOG", "CITATION", "TABLE", "TABLES", "REGISTRY", "ORIGINS", "YYYY-MM",
     "DD", "YYYYMMDD", "START", "END", "M12", "MS", "ACK", "ASGI", "HTTP", "HTML", "PNG",
-    "D55E00", "E69F00", "CC79A7",
+    "D55E00", "E69F00", "CC79A7", "B77A00", "CHANGES", "FILE", "M1", "CYP", "IRN", "IRQ", "ISR",
+    "JOR", "KWT", "LBN", "SYR", "TUR", "SAU", "M3", "M6", "NSEWO", "SW", "PATH",
+    "PYTHONDONTWRITEBYTECODE", "SIGTERM", "SIGINT", "TCP",
 }  # fmt: skip
+# (Three-letter country codes key the map outlines and are never shown; FILE is a command
+# placeholder; M1 a plotly tick step.)
 
 
 def _strings(path: Path) -> list[str]:

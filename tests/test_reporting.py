@@ -188,7 +188,32 @@ def test_legend_sits_below_the_x_axis_title():
     fig = charts.apply_layout(go.Figure(go.Scatter(x=[1], y=[1])), "T", "End of period", "y")
     legend = fig.layout.legend
     assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
-    assert fig.layout.title.automargin is True
+
+
+def test_title_and_source_note_get_room_above_the_plot(ds):
+    """The top margin holds every line of the title and of the source note with the view's
+    link (plotly's automargin left the note over the plot); long titles and links wrap so they
+    fit a 390 px phone."""
+    import plotly.graph_objects as go
+
+    fig = charts.apply_layout(
+        go.Figure(go.Scatter(x=[1], y=[1])),
+        "Attacks recorded in this dataset, per month and country",
+        "x",
+        "y",
+    )
+    assert fig.layout.title.text == "Attacks recorded in this dataset, per month<br>and country"
+    one_line = charts.top_margin("T", None)
+    assert fig.layout.margin.t == charts.top_margin("a<br>b", None) > one_line
+    charts.cited(fig, "Source: " + "x " * 50, "summary")
+    note = fig.layout.title.subtitle.text
+    assert note.count("<br>") == 1 and fig.layout.margin.t == charts.top_margin("a<br>b", note)
+    link = "http://127.0.0.1:8501/incidents?country=Both&dates=2023-10-17&dates=2024-02-04&a=b"
+    shown = charts.linked(fig.to_dict(), link)
+    lines = shown["layout"]["title"]["subtitle"]["text"].split("<br>")
+    assert "".join(lines[2:]) == link.replace("&", "&amp;")
+    assert all(len(line) <= charts.NOTE_WIDTH for line in charts.split_link(link))
+    assert shown["layout"]["margin"]["t"] == fig.layout.margin.t + 15 * (len(lines) - 2)
 
 
 def test_one_year_of_nations_has_whole_year_ticks(ds):
@@ -203,21 +228,31 @@ def test_one_year_of_nations_has_whole_year_ticks(ds):
 
 
 def test_milestone_numbers_never_overlap():
-    """Milestones a few days apart get numbers on different rows; the list gives each number."""
-    dates = pd.to_datetime(["2025-09-01", "2025-09-03", "2025-09-05", "2026-06-01"])
+    """Milestones a few days apart share one label ("1–3", each named on hover); labels on one
+    row are apart; the list gives each number."""
+    dates = pd.to_datetime(["2025-09-01", "2025-09-03", "2025-09-05", "2026-02-01", "2026-06-01"])
     milestones = pd.DataFrame(
-        {"date": dates, "title": ["a", "b", "c", "d"], "status": "actual", "country": "Iraq"}
+        {"date": dates, "title": list("abcde"), "status": "actual", "country": "Iraq"}
     )
     numbered = charts.numbered_milestones(milestones)
-    assert numbered["number"].tolist() == [1, 2, 3, 4]
+    assert numbered["number"].tolist() == [1, 2, 3, 4, 5]
     labels = charts.milestone_labels(numbered, span=(pd.Timestamp("2019-01-01"), dates.max()))
-    assert [a["text"] for a in labels] == ["1", "2", "3", "4"]
+    assert [a["text"] for a in labels] == ["1–3", "4", "5"]
+    assert labels[0]["hovertext"].split("<br>") == [
+        "1. 01 Sep 2025: a (actual)",
+        "2. 03 Sep 2025: b (actual)",
+        "3. 05 Sep 2025: c (actual)",
+    ]
     placed = [(pd.Timestamp(a["x"]), a["y"]) for a in labels]
     width = (dates.max() - pd.Timestamp("2019-01-01")).total_seconds()
     for i, (x1, y1) in enumerate(placed):
         for x2, y2 in placed[i + 1 :]:
             if y1 == y2:
-                assert abs((x2 - x1).total_seconds()) / width >= charts.MILESTONE_GAP
+                assert abs((x2 - x1).total_seconds()) / width >= 2 * charts.MILESTONE_GAP
+
+
+def test_milestone_clusters_group_runs_from_their_first():
+    assert charts.milestone_clusters([0.0, 0.01, 0.029, 0.031, 0.5], 0.03) == [[0, 1, 2], [3], [4]]
 
 
 def test_stagger_uses_rows_then_the_farthest():
@@ -242,7 +277,7 @@ def test_casualty_bars_are_wide_enough_over_long_ranges(ds):
     assert yearly["period"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2025-01-01"]
     fig = charts.casualties_chart(yearly, "Y")
     assert fig.data[0].width == pytest.approx(365 * 86_400_000 * 0.4)
-    assert "per year" in fig.layout.title.text
+    assert "per year" in fig.layout.title.text.replace("<br>", " ")
 
 
 def test_claimant_chart_leaves_out_unclaimed_attacks(ds):

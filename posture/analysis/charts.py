@@ -42,11 +42,12 @@ _LOOK = {
     "margin.r": 20,
     "margin.t": 60,
     "margin.b": 40,
-    # The title (and its source note) pushes the plot down instead of covering it.
-    "title.automargin": True,
-    "title.yref": "paper",
+    # The title and its source note sit at the top of the figure; the top margin is sized to
+    # their lines (:func:`top_margin`: plotly's automargin leaves the note over the plot).
+    "title.yref": "container",
     "title.y": 1,
-    "title.yanchor": "bottom",
+    "title.yanchor": "top",
+    "title.pad.t": 10,
     # The legend sits at the bottom of the whole figure, below the x axis title: placed from
     # the plot area (paper) it covered that title wherever tick labels take two lines.
     "legend.orientation": "h",
@@ -68,13 +69,38 @@ def apply_layout(
     """The shared look: title, axis labels with units, legend on top, transparent background
     (on every x and y axis of the figure, as ``update_xaxes``/``update_yaxes`` would), then
     the chart's own ``extra`` property paths (for example ``{"yaxis.automargin": True}``)."""
-    paths = {"title.text": title, **_LOOK}
+    paths = {"title.text": wrap_title(title), **_LOOK}
     for axes, axis_title in ((fig.select_xaxes(), x_title), (fig.select_yaxes(), y_title)):
         for axis in axes:
             paths[f"{axis.plotly_name}.title.text"] = axis_title
             paths.update({f"{axis.plotly_name}.{key}": value for key, value in _GRID.items()})
     _relayout(fig, {**paths, **(extra or {})})
+    fig.update_layout(margin_t=top_margin(fig.layout.title.text, None))
     return escape_data(fig)
+
+
+# Characters per title line: a title wider than a 390 px phone's chart is cut, so longer ones
+# wrap (about 7 px a character at the title's size).
+TITLE_WIDTH = 44
+
+
+def wrap_title(title: str) -> str:
+    """``title`` with each of its lines wrapped at TITLE_WIDTH characters and line breaks as
+    plotly's ``<br>`` (the title is the chart code's text, escaped like data all the same)."""
+    parts = [
+        line for part in str(title).split("\n") for line in _wrap(part, TITLE_WIDTH).split("\n")
+    ]
+    return str(plain("\n".join(parts)))
+
+
+def _lines(text: object) -> int:
+    """How many lines a plotly text holds (``<br>`` separated); 0 when empty."""
+    return str(text).count("<br>") + 1 if text else 0
+
+
+def top_margin(title: object, note: object) -> int:
+    """The top margin (px) that holds the title's and the source note's lines above the plot."""
+    return 18 + 22 * _lines(title) + 15 * _lines(note) + (8 if note else 0)
 
 
 # Trace properties that can carry text from the data (names, categories, hover text).
@@ -140,18 +166,22 @@ def _relayout(fig: go.Figure, paths: dict[str, Any]) -> None:
     fig.plotly_relayout({**nested, **flat})
 
 
-NOTE_FONT = {"size": 11, "color": NEUTRAL}
-# Characters per line of a source note before it wraps (about 600 px at 11 px).
-NOTE_WIDTH = 100
+# The source note in the theme's text colour (a grey has too little contrast on one theme).
+NOTE_FONT = {"size": 11}
+# Characters per line of a source note before it wraps: about 340 px at 11 px, so it fits a
+# 390 px phone's chart.
+NOTE_WIDTH = 60
 
 
 def cited(fig: go.Figure, note: str, summary: str = "") -> go.Figure:
     """Put the source note under the chart's title, so an exported image carries its source,
     data version and data date (the page adds the view's link when it draws the chart), and
     keep the chart's one-sentence ``summary`` (its text alternative) in ``layout.meta``."""
+    text = str(plain(_wrap(note, NOTE_WIDTH)))
     fig.update_layout(
-        title_subtitle={"text": plain(_wrap(note, NOTE_WIDTH)), "font": NOTE_FONT},
+        title_subtitle={"text": text, "font": NOTE_FONT},
         meta={"summary": summary},
+        margin_t=top_margin(fig.layout.title.text, text),
     )
     return fig
 
@@ -171,10 +201,26 @@ def linked(figure: dict[str, Any], link: str) -> dict[str, Any]:
     title = dict(layout.get("title", {}))
     subtitle = dict(title.get("subtitle", {}))
     lines = [str(subtitle["text"])] if subtitle.get("text") else []
-    subtitle["text"] = "<br>".join([*lines, str(plain(link))])
+    subtitle["text"] = "<br>".join([*lines, *(str(plain(part)) for part in split_link(link))])
     subtitle.setdefault("font", NOTE_FONT)
     layout["title"] = {**title, "subtitle": subtitle}
+    layout["margin"] = {
+        **layout.get("margin", {}),
+        "t": top_margin(title.get("text"), subtitle["text"]),
+    }
     return {**figure, "layout": layout}
+
+
+def split_link(link: str, width: int = NOTE_WIDTH) -> list[str]:
+    """A long address in lines of at most ``width`` characters, broken before a ``&`` or
+    ``?`` where one is near the end of the line (else at the width)."""
+    lines = []
+    while len(link) > width:
+        cut = max(link.rfind("&", width // 2, width), link.rfind("?", width // 2, width))
+        cut = cut if cut > 0 else width
+        lines.append(link[:cut])
+        link = link[cut:]
+    return [*lines, link] if link else lines
 
 
 def image_options(name: str, version: str, height: object) -> dict[str, Any]:
@@ -361,7 +407,7 @@ def milestone_shapes(milestones: pd.DataFrame, axis: str = "") -> list[dict[str,
 
 # Milestone numbers closer than this share of the x range go on different rows.
 MILESTONE_GAP = 0.03
-MILESTONE_ROWS = 4
+MILESTONE_ROWS = 3
 
 
 def numbered_milestones(milestones: pd.DataFrame) -> pd.DataFrame:
@@ -385,11 +431,24 @@ def stagger(positions: list[float], gap: float, rows: int) -> list[int]:
     return chosen
 
 
+def milestone_clusters(positions: list[float], gap: float) -> list[list[int]]:
+    """Indexes of milestones (in date order, positions as shares of the axis) grouped where
+    each lies within ``gap`` of its group's first: one label for a run of close dates."""
+    groups: list[list[int]] = []
+    for i, x in enumerate(positions):
+        if groups and x - positions[groups[-1][0]] < gap:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
 def milestone_labels(
     numbered: pd.DataFrame, axis: str = "", span: tuple[Any, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Number labels at the top of milestone lines on ``x{axis}``, staggered so neighbours
-    never overlap; hover gives the date and full title."""
+    """Number labels at the top of milestone lines on ``x{axis}``: milestones within
+    MILESTONE_GAP of each other share one label ("8–11"), and labels are staggered over rows
+    so neighbours do not overlap; hover gives each date and full title."""
     if numbered.empty:
         return []
     dates = pd.to_datetime(numbered["date"])
@@ -397,25 +456,33 @@ def milestone_labels(
         (pd.Timestamp(span[0]), pd.Timestamp(span[1])) if span else (dates.min(), dates.max())
     )
     width = max((high - low).total_seconds(), 1.0)
-    rows = stagger(
-        [(d - low).total_seconds() / width for d in dates], MILESTONE_GAP, MILESTONE_ROWS
-    )
-    return [
-        {
-            "x": m["date"],
-            "y": 1.0 - 0.07 * row,
-            "xref": f"x{axis}",
-            "yref": f"y{axis} domain",
-            "text": str(m["number"]),
-            "showarrow": False,
-            "xanchor": "center",
-            "yanchor": "top",
-            "font": {"size": 11},  # the theme's text colour
-            "bgcolor": "rgba(128,128,128,0.15)",
-            "hovertext": f"{m['number']}. {m['date']:%d %b %Y}: {m['title']} ({m['status']})",
-        }
-        for row, (_, m) in zip(rows, numbered.iterrows(), strict=True)
-    ]
+    positions = [(d - low).total_seconds() / width for d in dates]
+    groups = milestone_clusters(positions, MILESTONE_GAP)
+    rows = stagger([positions[g[0]] for g in groups], 2 * MILESTONE_GAP, MILESTONE_ROWS)
+    records = numbered.to_dict("records")
+    labels = []
+    for row, group in zip(rows, groups, strict=True):
+        first, last = records[group[0]], records[group[-1]]
+        numbers = str(first["number"]) if len(group) == 1 else f"{first['number']}–{last['number']}"
+        labels.append(
+            {
+                "x": first["date"],
+                "y": 1.0 - 0.07 * row,
+                "xref": f"x{axis}",
+                "yref": f"y{axis} domain",
+                "text": numbers,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 11},  # the theme's text colour
+                "bgcolor": "rgba(128,128,128,0.15)",
+                "hovertext": "<br>".join(
+                    f"{m['number']}. {m['date']:%d %b %Y}: {m['title']} ({m['status']})"
+                    for m in (records[i] for i in group)
+                ),
+            }
+        )
+    return labels
 
 
 def add_milestones(

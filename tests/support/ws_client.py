@@ -44,6 +44,26 @@ class Run:
                 return widget_id
         raise KeyError(f"no widget with key {key!r} in this run")
 
+    def kinds(self) -> list[str]:
+        """The kind of every element the run drew (``plotly_chart``, ``dataframe``, …)."""
+        return [
+            str(message.delta.new_element.WhichOneof("type"))
+            for message in self.messages
+            if message.WhichOneof("type") == "delta"
+            and message.delta.WhichOneof("type") == "new_element"
+        ]
+
+    def error_panels(self) -> list[str]:
+        """Texts of the error boxes (``st.error``) the run showed."""
+        out = []
+        for message in self.messages:
+            if message.WhichOneof("type") != "delta":
+                continue
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "alert" and element.alert.format == 1:  # ERROR
+                out.append(element.alert.body)
+        return out
+
     def exceptions(self) -> list[str]:
         """Messages of exceptions the script showed."""
         out = []
