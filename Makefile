@@ -34,9 +34,10 @@ run: .venv/.synced ## Serve the dashboard at http://localhost:8501 (HOST=0.0.0.0
 cluster: .venv/.synced nginx ## Serve REPLICAS (default 2) processes behind nginx at http://localhost:8501
 	$(PY) -m posture cluster --replicas $(REPLICAS) --host $(HOST) --port $(PORT) $(ARGS)
 
-test: .venv/.synced browser nginx node_modules/.installed ## Lint, check formatting and the data, and run every test (browser and cluster tests included)
+test: .venv/.synced browser nginx node_modules/.installed ## Lint, check formatting, types and the data, and run every test (browser and cluster tests included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m posture lint --strict > /dev/null
 	$(PY) -m pytest
 

@@ -1466,7 +1466,7 @@ def comparison_chart(
 MIN_MARKER_PX, MAX_MARKER_PX = 6, 30
 
 
-def month_axis(months: pd.Series | pd.DatetimeIndex) -> dict:
+def month_axis(months: pd.Series | pd.Index) -> dict[str, object]:
     """X-axis settings for monthly values that fit their span: a tick per month up to 14
     months, per quarter up to four years, else per year; the title says which."""
     months = pd.DatetimeIndex(months)
@@ -1483,7 +1483,11 @@ def month_axis(months: pd.Series | pd.DatetimeIndex) -> dict:
         step, label, fmt = "M3", "Month (a tick every quarter)", "%b %Y"
     else:
         step, label, fmt = "M12", "Month (a tick every year)", "%Y"
-    paths = {"xaxis.dtick": step, "xaxis.tickformat": fmt, "xaxis.title.text": label}
+    paths: dict[str, object] = {
+        "xaxis.dtick": step,
+        "xaxis.tickformat": fmt,
+        "xaxis.title.text": label,
+    }
     if not months.empty:
         # Bars are centred on the 1st: pad half a month so the first and last show whole.
         first, last = months.min() - pd.Timedelta(days=16), months.max() + pd.Timedelta(days=16)

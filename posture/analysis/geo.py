@@ -418,36 +418,40 @@ def map_labels(
     desktop, narrow = label_widths(frame)
     labeller = Labeller(frame, narrow if phone else desktop)
     site_font, place_font, country_font = MapLabels(frame, [], [], [], [], detail, phone).fonts
-    for radius, rows in sites.groupby("radius", sort=False):
-        labeller.add_markers(zip(rows["lat"], rows["lon"], strict=True), float(radius))
+    for radius, rows in sites.groupby(sites["radius"].astype(float), sort=False):
+        labeller.add_markers(zip(rows["lat"], rows["lon"], strict=True), radius)
     inside = places_inside(places, frame)
     labeller.add_markers(zip(inside["latitude"], inside["longitude"], strict=True), PLACE_RADIUS_PX)
     chosen = sites if detail else sites.head(REGION_LABELS)
     site_labels, unlabelled = [], []
-    for row in chosen.itertuples(index=False):
+    for key, text, lat, lon, radius in zip(
+        chosen["key"], chosen["text"], chosen["lat"], chosen["lon"], chosen["radius"], strict=True
+    ):
         label = labeller.place(
-            row.key,
-            row.text,
-            row.lat,
-            row.lon,
+            key,
+            str(text),
+            float(lat),
+            float(lon),
             font_px=site_font,
-            radius=row.radius,
+            radius=float(radius),
             leaders=detail,
         )
         if label is None:
-            unlabelled.append(str(row.text))
+            unlabelled.append(str(text))
         else:
             site_labels.append(label)
     named = {label.text for label in site_labels}
     place_labels = []
-    for row in inside.itertuples(index=False):
-        if row.name in named:
+    for place_id, name, lat, lon in zip(
+        inside["place_id"], inside["name"], inside["latitude"], inside["longitude"], strict=True
+    ):
+        if name in named:
             continue
         label = labeller.place(
-            row.place_id,
-            row.name,
-            row.latitude,
-            row.longitude,
+            place_id,
+            str(name),
+            float(lat),
+            float(lon),
             font_px=place_font,
             radius=PLACE_RADIUS_PX,
             leaders=detail,

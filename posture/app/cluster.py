@@ -26,6 +26,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from posture.app.guard import Guard
 from posture.app.serve import HEADER_TIMEOUT, KEEP_ALIVE_TIMEOUT, command, default_hosts
@@ -141,14 +142,15 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port on ``host`` that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def healthy(url: str, timeout: float = 2) -> bool:
     """Whether ``url``/_stcore/health answers 200."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
-            return response.status == 200
+            status: int = response.status
+            return status == 200
     except OSError:
         return False
 
@@ -168,7 +170,7 @@ class Replica:
     number: int
     port: int
     args: list[str]
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     exits: list[float] = field(default_factory=list)
 
     @property
@@ -200,7 +202,7 @@ class Cluster:
             Replica(number, free_port(), settings.replica_args())
             for number in range(1, settings.replicas + 1)
         ]
-        self.nginx: subprocess.Popen | None = None
+        self.nginx: subprocess.Popen[bytes] | None = None
         self.stopping = threading.Event()
 
     def start(self) -> bool:
@@ -214,7 +216,7 @@ class Cluster:
         self._start_nginx()
         return self._wait(self.url.replace("0.0.0.0", "127.0.0.1"), self.nginx, 30)
 
-    def _wait(self, url: str, process: subprocess.Popen | None, timeout: float) -> bool:
+    def _wait(self, url: str, process: subprocess.Popen[bytes] | None, timeout: float) -> bool:
         """Wait until ``url`` is healthy; False if asked to stop first."""
         deadline = time.monotonic() + timeout
         while not healthy(url):
@@ -222,7 +224,9 @@ class Cluster:
                 return False
             assert process is not None
             if process.poll() is not None:
-                raise RuntimeError(f"{process.args[0]} exited with code {process.returncode}")
+                args = process.args  # the program and its arguments, as started
+                program = args if isinstance(args, str | bytes | os.PathLike) else args[0]
+                raise RuntimeError(f"{os.fsdecode(program)} exited with code {process.returncode}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
         return True
@@ -288,7 +292,7 @@ class Cluster:
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
-def _wait_or_kill(process: subprocess.Popen) -> None:
+def _wait_or_kill(process: subprocess.Popen[bytes]) -> None:
     try:
         process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -319,7 +323,7 @@ def run(settings: Settings) -> int:
         return 2
     cluster = Cluster(settings, nginx)
 
-    def request_stop(signum, frame) -> None:
+    def request_stop(signum: int, frame: FrameType | None) -> None:
         cluster.stopping.set()
 
     for signum in (signal.SIGINT, signal.SIGTERM):

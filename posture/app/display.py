@@ -41,10 +41,11 @@ def view_link() -> str:
     return f"{base}?{query}" if query else base
 
 
-def _draw(figure: go.Figure, key: str, **sizing: Any) -> str:
+def _draw(figure: go.Figure, key: str, **sizing: Any) -> str | None:
     """Draw ``figure`` with its view's link under the source note and a PNG export named
     after the chart and the data release; returns its one-sentence summary (see
-    ``charts.cited``), which screen readers are given as its description."""
+    ``charts.cited``; None when it has none), which screen readers are given as its
+    description."""
     frozen = cache.freeze(figure)
     alt = charts.summary_of(frozen.to_dict())
     shown = cache.refreeze(frozen, charts.linked(frozen.to_dict(), view_link()))
@@ -89,7 +90,7 @@ def plotly_map(figure: go.Figure, key: str, phone: go.Figure | None = None) -> N
     with ``phone`` (the same map with its names placed for a phone), the one that fits the
     screen is shown."""
     st.html(MAP_CSS.format(key=key, aspect=charts.map_aspect(figure)))
-    alt = ""
+    alt: str | None = None
     for shown, box in ((figure, f"{key}_box"), (phone, f"{key}_phone_box")):
         if shown is None:
             continue

@@ -87,7 +87,8 @@ def serve(
     """Serve until interrupted; return the exit code."""
     import uvicorn
 
-    from posture.app.asgi import Guard, build
+    from posture.app.asgi import build
+    from posture.app.guard import Guard
 
     # Streamlit re-attaches a handler to uvicorn's access log at start-up; drop its records.
     logging.getLogger("uvicorn.access").addFilter(lambda record: False)

@@ -332,8 +332,8 @@ def detect(
         names, shown = ["", *names], ["", *shown]
     names, index = _unique(names)
     found, _, absent = _lookup(origin, names)
-    header = set(names)
-    vintage = next((v.name for v in VINTAGES[origin] if v.matches(header)), None)
+    header_names = set(names)
+    vintage = next((v.name for v in VINTAGES[origin] if v.matches(header_names)), None)
     notes = []
     if vintage is None:
         vintage = f"{NAMES[origin]} export of another layout (the columns the layer uses are there)"
@@ -419,9 +419,9 @@ def date_format_of(values: list[str], given: str | None, column: str) -> DateFor
     counts: Counter[str] = Counter()
     numeric: list[tuple[int, int]] = []
     for value in values:
-        style = next((s for s in DATE_STYLES if re.fullmatch(s.shape, value)), None)
-        if style is not None:
-            counts[style.key] += 1
+        shaped = next((s for s in DATE_STYLES if re.fullmatch(s.shape, value)), None)
+        if shaped is not None:
+            counts[shaped.key] += 1
             continue
         ambiguous = AMBIGUOUS.fullmatch(value)
         if ambiguous:
@@ -445,7 +445,7 @@ def date_format_of(values: list[str], given: str | None, column: str) -> DateFor
 
 
 def _numeric(
-    values: list[str], numeric: list[tuple[int, int]], column: str, others: tuple
+    values: list[str], numeric: list[tuple[int, int]], column: str, others: tuple[DateStyle, ...]
 ) -> DateFormat:
     """Slash dates: day first if a first number is above 12, month first if a second is."""
     day_first = any(a > 12 for a, _ in numeric)

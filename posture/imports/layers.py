@@ -19,9 +19,10 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from posture.data.export import neutralise_formulas
 from posture.imports import formats, storage
 from posture.imports.formats import COLUMNS, MISSING, DateFormat, DateStyle, FileFormat
 from schemas.imported_events import COUNTRY_BOUNDS, ImportedEventSchema, estimate_order
+
+if TYPE_CHECKING:
+    from _csv import Writer
 
 USER_DIR_ENV = "POSTURE_USER_DIR"
 AREA = ("Iraq", "Syria", "Jordan")
@@ -199,16 +203,19 @@ def read_layer(origin: str, directory: Path | None = None) -> pd.DataFrame:
     for index, column in enumerate(ARROW_SCHEMA):
         if column.name not in table.column_names:
             table = table.add_column(index, column, pyarrow.nulls(table.num_rows, column.type))
-    return table.to_pandas(types_mapper=_types)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_types)
+    return frame
 
 
-def _types(dtype: pyarrow.DataType):
+def _types(dtype: pyarrow.DataType) -> pd.Int64Dtype | None:
     if dtype == pyarrow.int64():
         return pd.Int64Dtype()
     return None
 
 
-def nearest_bases(lat: np.ndarray, lon: np.ndarray, bases: pd.DataFrame):
+def nearest_bases(
+    lat: np.ndarray, lon: np.ndarray, bases: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
     """Nearest located base id and great-circle distance (km) for each point.
 
     The nearest base is picked on a local flat projection (exact enough at these distances),
@@ -254,12 +261,12 @@ def _numbers(text: pyarrow.Array, decimal: str = ".") -> tuple[pyarrow.Array, np
     return pc.cast(cleaned, pyarrow.float64()), bad.to_numpy(zero_copy_only=False)
 
 
-def _ints(text: pyarrow.Array) -> tuple[pd.array, np.ndarray]:
+def _ints(text: pyarrow.Array) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
     """Whole numbers from trimmed text; second value marks text that is not a whole number."""
     values, bad = _numbers(text)
     floats = values.to_numpy(zero_copy_only=False)
     fractional = ~np.isnan(floats) & (np.mod(floats, 1) != 0)
-    out = pd.array(np.where(fractional, np.nan, floats), dtype="Float64").astype("Int64")
+    out = pd.array(np.where(fractional, np.nan, floats), dtype="Float64").astype(pd.Int64Dtype())
     return out, bad | fractional
 
 
@@ -450,13 +457,14 @@ def map_batch(
         cells = text(field_name)
         values, bad = _ints(cells)
         column = fmt.show(names[field_name])
+        # As floats, an empty cell is NaN, which no comparison flags.
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
         if field_name == "geo_precision":
-            wrong = (values < low_high[0]) | (values > low_high[1])
+            wrong = (numbers < low_high[0]) | (numbers > low_high[1])
             rule = f"not a precision code ({low_high[0]}–{low_high[1]})"
         else:
-            wrong = values < 0
+            wrong = numbers < 0
             rule = "below 0"
-        wrong = np.asarray(wrong.fillna(False), dtype=bool)
         values[wrong] = pd.NA
         columns[field_name] = values
         problems += [
@@ -514,7 +522,7 @@ def validate_batch(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
             ):
                 # A table-wide check is reported once per column by pandera: name it once.
                 parts.add(f"row: {check}" if context == "DataFrameSchema" else f"{column}: {check}")
-            reasons.loc[int(index)] = "; ".join(sorted(parts))
+            reasons.at[int(index)] = "; ".join(sorted(parts))
         bad = reasons != ""
         if not bad.any():
             # A failure that names no row (a dtype problem) rejects nothing silently: raise it.
@@ -534,7 +542,7 @@ def _progress(done_rows: int, estimate: int, started: float, origin: str) -> Non
     )
 
 
-def read_batches(path: Path, fmt: FileFormat):
+def read_batches(path: Path, fmt: FileFormat) -> pacsv.CSVStreamingReader:
     """Record batches of the columns the layer uses, as text, streamed block by block (bounded
     memory); the cells pandas, R and spreadsheets write for 'missing' come back null."""
     needed = [c for c in fmt.names if c in set(fmt.columns.values())]
@@ -561,7 +569,8 @@ class BatchResult:
     """One batch, mapped and validated: rows to write, problem rows, counts."""
 
     table: pyarrow.Table
-    rejects: list[list]
+    # Rows of the rejects file: record, line, outcome, column, value, reason, raw cells.
+    rejects: list[list[Any]]
     out_of_area: int
     ids: pyarrow.Array
     rows: np.ndarray
@@ -664,7 +673,7 @@ def process_batch(
         texts = [problem.texts(flagged) for problem in problems]
         raws = table.select(raw_columns).take(pyarrow.array(flagged)).to_pylist()
         for position, raw in zip(flagged, raws, strict=True):
-            found = [t[position] for t in texts if position in t]
+            found = [t[int(position)] for t in texts if position in t]
             columns = [p.column for p, t in zip(problems, texts, strict=True) if position in t]
             if position in failed.index:
                 found.append(("", f"fails the layer's check {failed[position]}"))
@@ -696,7 +705,11 @@ def process_batch(
 
 
 def _drop_repeated_ids(
-    layer: Path, ids: list[pyarrow.Array], rows: list[np.ndarray], out, report: ImportReport
+    layer: Path,
+    ids: list[pyarrow.Array],
+    rows: list[np.ndarray],
+    out: Writer,
+    report: ImportReport,
 ) -> None:
     """Reject the second and later rows that repeat an origin_id kept from an earlier batch.
 
@@ -811,7 +824,9 @@ def _import(
     size = path.stat().st_size
     try:
         batches = read_batches(path, fmt)
-        writer = pq.ParquetWriter(tmp_layer, ARROW_SCHEMA)
+        # ``writer`` is cleared once closed; ``consume`` runs before that and writes through
+        # ``layer_writer``, which is never None.
+        layer_writer = writer = pq.ParquetWriter(tmp_layer, ARROW_SCHEMA)
         background = ThreadPoolExecutor(max_workers=1)
         workers = ThreadPoolExecutor(max_workers=2)
         with tmp_rejects.open("w", newline="", encoding="utf-8") as handle:
@@ -821,7 +836,7 @@ def _import(
             # Two batches are mapped and validated at a time (pyarrow, numpy and pandas release
             # the GIL for most of the work) while a third thread encodes Parquet; results are
             # consumed in file order, so the layer and the rejects keep the file's order.
-            in_flight: deque = deque()
+            in_flight: deque[Future[BatchResult]] = deque()
             kept_ids: list[pyarrow.Array] = []
             kept_rows: list[np.ndarray] = []
 
@@ -839,7 +854,7 @@ def _import(
                     report.reject_rows.append(row[0] - 2)
                 if pending is not None:
                     pending.result()
-                pending = background.submit(writer.write_table, result.table)
+                pending = background.submit(layer_writer.write_table, result.table)
                 report.kept += result.table.num_rows
                 kept_ids.append(result.ids)
                 kept_rows.append(result.rows)

@@ -110,7 +110,7 @@ START = np.datetime64("2016-01-01")
 DAYS = int((np.datetime64("2026-03-20") - START).astype(int))
 
 
-def _common(rng: np.random.Generator, n: int) -> dict:
+def _common(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     shares = np.array([c[3] for c in COUNTRIES])
     which = rng.choice(len(COUNTRIES), size=n, p=shares / shares.sum())
     lat0 = np.array([c[4][0] for c in COUNTRIES])[which]
@@ -135,7 +135,10 @@ def acled_table(n: int, seed: int = 7, offset: int = 0) -> pa.Table:
     iso = np.array([x[1] for x in COUNTRIES])[c["which"]]
     kinds = rng.integers(0, len(ACLED_TYPES), size=n)
     ids = np.arange(offset, offset + n)
-    text = lambda values: pa.array(values.astype(str))  # noqa: E731
+
+    def text(values: np.ndarray) -> pa.Array:
+        return pa.array(values.astype(str))
+
     columns = {
         "event_id_cnty": pa.array([f"SYN{i}" for i in ids]),
         "event_date": text(c["dates"]),
