@@ -115,14 +115,19 @@ def test_incidents_page_shows_imported_layer(monkeypatch, user_dir, origin, labe
     captions = [c.value for c in at.caption]
     assert all(label in c and terms in c for c in captions[:3]), captions
     monthly = _chart(at, "incidents_layer_monthly")
-    assert monthly["layout"]["title"]["text"] == f"{label} per month, by country"
+    assert (
+        monthly["layout"]["title"]["text"].replace("<br>", " ") == f"{label} per month, by country"
+    )
     assert monthly["layout"]["yaxis"]["title"]["text"] == label
     # Ten years of events: a tick a year, and the axis title says so.
     assert monthly["layout"]["xaxis"]["dtick"] == "M12"
     assert monthly["layout"]["xaxis"]["title"]["text"] == "Month (a tick every year)"
     assert _chart(at, "incidents_layer_types")["layout"]["xaxis"]["title"]["text"] == label
     deaths = _chart(at, "incidents_layer_deaths")["layout"]
-    assert deaths["title"]["text"] == f"Reported fatalities per month (all victims), {label}"
+    assert (
+        deaths["title"]["text"].replace("<br>", " ")
+        == f"Reported fatalities per month (all victims), {label}"
+    )
     geo = _chart(at, "incidents_layer_map")
     assert geo["layout"]["title"]["text"] == f"{label} and curated bases"
     sizes = [s for t in geo["data"][:-1] for s in _values(t["marker"]["size"])]

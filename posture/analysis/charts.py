@@ -47,7 +47,8 @@ _LOOK = {
     "title.yref": "container",
     "title.y": 1,
     "title.yanchor": "top",
-    "title.pad.t": 10,
+    # Below the chart's toolbar (top right, shown on touch screens), which would cover it.
+    "title.pad.t": 34,
     # The legend sits at the bottom of the whole figure, below the x axis title: placed from
     # the plot area (paper) it covered that title wherever tick labels take two lines.
     "legend.orientation": "h",
@@ -64,33 +65,51 @@ _GRID = {"showgrid": True, "gridcolor": "rgba(128,128,128,0.25)"}
 
 
 def apply_layout(
-    fig: go.Figure, title: str, x_title: str, y_title: str, extra: dict[str, Any] | None = None
+    fig: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    extra: dict[str, Any] | None = None,
+    title_width: int | None = None,
 ) -> go.Figure:
     """The shared look: title, axis labels with units, legend on top, transparent background
     (on every x and y axis of the figure, as ``update_xaxes``/``update_yaxes`` would), then
-    the chart's own ``extra`` property paths (for example ``{"yaxis.automargin": True}``)."""
-    paths = {"title.text": wrap_title(title), **_LOOK}
+    the chart's own ``extra`` property paths (for example ``{"yaxis.automargin": True}``).
+    The title wraps at ``title_width`` characters (TITLE_WIDTH, for a phone, by default)."""
+    paths = {"title.text": wrap_title(title, title_width or TITLE_WIDTH), **_LOOK}
     for axes, axis_title in ((fig.select_xaxes(), x_title), (fig.select_yaxes(), y_title)):
         for axis in axes:
             paths[f"{axis.plotly_name}.title.text"] = axis_title
             paths.update({f"{axis.plotly_name}.{key}": value for key, value in _GRID.items()})
     _relayout(fig, {**paths, **(extra or {})})
-    fig.update_layout(margin_t=top_margin(fig.layout.title.text, None))
+    # plotly lifts a title's first line by each further line: the pad keeps all below the
+    # toolbar.
+    fig.update_layout(
+        margin_t=top_margin(fig.layout.title.text, None),
+        title_pad_t=TITLE_PAD + 22 * (_lines(fig.layout.title.text) - 1),
+    )
     return escape_data(fig)
 
 
+# Space above the title: the chart toolbar's row.
+TITLE_PAD = 34
 # Characters per title line: a title wider than a 390 px phone's chart is cut, so longer ones
 # wrap (about 7 px a character at the title's size).
 TITLE_WIDTH = 44
 
 
-def wrap_title(title: str) -> str:
-    """``title`` with each of its lines wrapped at TITLE_WIDTH characters and line breaks as
-    plotly's ``<br>`` (the title is the chart code's text, escaped like data all the same)."""
-    parts = [
-        line for part in str(title).split("\n") for line in _wrap(part, TITLE_WIDTH).split("\n")
-    ]
-    return str(plain("\n".join(parts)))
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """``title`` with each of its lines wrapped at ``width`` characters and line breaks as
+    plotly's ``<br>`` (the title is the chart code's text, escaped like data all the same);
+    dates ("01 Jan 2025") stay on one line."""
+    lines = []
+    for part in str(title).split("\n"):
+        if len(part) > width:
+            part = _wrap(
+                re.sub(r"(\d{1,2}) (\w{3,9}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", part), width
+            )
+        lines.append(part)
+    return str(plain("\n".join(lines)))
 
 
 def _lines(text: object) -> int:
@@ -100,7 +119,10 @@ def _lines(text: object) -> int:
 
 def top_margin(title: object, note: object) -> int:
     """The top margin (px) that holds the title's and the source note's lines above the plot."""
-    return 18 + 22 * _lines(title) + 15 * _lines(note) + (8 if note else 0)
+    extra_lines = max(_lines(title) - 1, 0)  # each also lifts the title (see apply_layout)
+    return (
+        TITLE_PAD + 8 + 22 * (_lines(title) + extra_lines) + 15 * _lines(note) + (8 if note else 0)
+    )
 
 
 # Trace properties that can carry text from the data (names, categories, hover text).
@@ -577,7 +599,7 @@ def _geo_layout(
     title: str,
     height: int = 520,
     frame: geo.MapFrame | None = None,
-    margin_top: int = 50,
+    title_width: int | None = None,
 ) -> go.Figure:
     """The shared map look: offline outlines of the region, title, full-width margins; with a
     ``frame``, the map shows its latitude and longitude ranges (the country filter's zoom)."""
@@ -595,11 +617,11 @@ def _geo_layout(
             "height": height,
             "margin.l": 0,
             "margin.r": 0,
-            "margin.t": margin_top,
             "margin.b": 0,
             # The legend sits right under the map, not a sixth of its height lower.
             "legend.y": -0.01,
         },
+        title_width=title_width,
     )
 
 
@@ -610,15 +632,13 @@ PHONE_TITLE_CHARS = 34
 def _labelled_layout(fig: go.Figure, title: str, labels: geo.MapLabels) -> go.Figure:
     """``_geo_layout`` for a map with names: zoomed to the labels' frame; on a phone a long
     title is broken into lines (and the top margin grows) instead of running off the edge."""
-    # Dates ("01 Jan 2025") stay on one line: their spaces become non-breaking.
-    kept = re.sub(r"(\d{1,2}) (\w{3,9}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", title)
-    lines = textwrap.wrap(kept, PHONE_TITLE_CHARS) if labels.phone else [title]
     return _geo_layout(
         fig,
-        "<br>".join(lines),
+        title,
         height=MAP_HEIGHT,
         frame=labels.frame,
-        margin_top=30 + 20 * len(lines),
+        # A desktop map is wide: its title stays on one line.
+        title_width=PHONE_TITLE_CHARS if labels.phone else 200,
     )
 
 

@@ -68,17 +68,17 @@ def plotly(figure: go.Figure, key: str) -> None:
 
 
 # A map keeps its geographic box's shape: its height follows the page width (CSS container
-# units) plus room for the title, size key and legend (more on a phone, where the legend
-# wraps), within bounds, so neither a phone nor a wide screen shows bands of empty space.
+# units) plus the top margin (title, source note, link) and room for the size key and legend
+# (more on a phone, where the legend wraps), within bounds, so neither a phone nor a wide screen shows bands of empty space.
 # Each map comes twice, its names placed for a desktop and for a phone; the screen's width
 # picks one (Streamlit's own layout switches at 640 px too).
 MAP_CSS = """<style>
 .st-key-{key}_box, .st-key-{key}_phone_box {{ container-type: inline-size; }}
 .st-key-{key}_box [data-testid="stPlotlyChart"] {{
-  height: clamp(320px, calc(100cqw / {aspect:.3f} + 130px), 780px) !important;
+  height: clamp(320px, calc(100cqw / {aspect:.3f} + {top}px + 80px), 860px) !important;
 }}
 .st-key-{key}_phone_box [data-testid="stPlotlyChart"] {{
-  height: clamp(300px, calc(100cqw / {aspect:.3f} + 190px), 780px) !important;
+  height: clamp(300px, calc(100cqw / {aspect:.3f} + {top_phone}px + 120px), 900px) !important;
 }}
 @media (max-width: 640px) {{ .st-key-{key}_box {{ display: none; }} }}
 @media (min-width: 641px) {{ .st-key-{key}_phone_box {{ display: none; }} }}
@@ -89,7 +89,14 @@ def plotly_map(figure: go.Figure, key: str, phone: go.Figure | None = None) -> N
     """Draw a map (see ``plotly``) as tall as its geographic box needs at the page's width;
     with ``phone`` (the same map with its names placed for a phone), the one that fits the
     screen is shown."""
-    st.html(MAP_CSS.format(key=key, aspect=charts.map_aspect(figure)))
+    link = view_link()
+    top = {
+        name: charts.linked(cache.freeze(shown).to_dict(), link)["layout"]["margin"]["t"]
+        if shown
+        else 0
+        for name, shown in (("top", figure), ("top_phone", phone))
+    }
+    st.html(MAP_CSS.format(key=key, aspect=charts.map_aspect(figure), **top))
     alt: str | None = None
     for shown, box in ((figure, f"{key}_box"), (phone, f"{key}_phone_box")):
         if shown is None:
