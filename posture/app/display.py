@@ -69,7 +69,8 @@ def plotly(figure: go.Figure, key: str) -> None:
 
 # A map keeps its geographic box's shape: its height follows the page width (CSS container
 # units) plus the top margin (title, source note, link) and room for the size key and legend
-# (more on a phone, where the legend wraps), within bounds, so neither a phone nor a wide screen shows bands of empty space.
+# (more on a phone, where the legend wraps), within bounds, so neither a phone nor a wide
+# screen shows bands of empty space.
 # Each map comes twice, its names placed for a desktop and for a phone; the screen's width
 # picks one (Streamlit's own layout switches at 640 px too).
 MAP_CSS = """<style>
